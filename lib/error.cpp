@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <lxcnet/error.hpp>
+
+namespace lxcnet {
+
+Error::Error(int errnum, std::string device, std::string container, const std::string &cause)
+	: std::system_error(errnum, std::generic_category(), cause), device_(std::move(device)),
+	  container_(std::move(container))
+{
+}
+
+} /* namespace lxcnet */

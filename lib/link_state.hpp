@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lxcnet::detail {
+
+/* What a namespace move loses and lxcnet carries across: plain values, so a record can hold them. */
+struct Address {
+	int family = 0;
+	std::string local;
+	unsigned prefixlen = 0;
+	std::string peer;      /* empty unless point-to-point */
+	std::string broadcast; /* empty if none */
+	std::string label;     /* empty: the device's own name */
+	int scope = 0;
+	unsigned flags = 0;    /* only the flags a caller may set (IFA_F_NODAD, ...) */
+	bool operator==(const Address &) const = default;
+};
+
+struct Route {
+	int family = 0;
+	std::string dst; /* empty: default route */
+	unsigned dst_len = 0;
+	unsigned table = 0;
+	int protocol = 0;
+	int scope = 0;
+	int type = 0;
+	uint32_t metric = 0;
+	std::string gateway;
+	std::string prefsrc;
+	uint32_t mtu = 0;
+	unsigned nh_flags = 0;
+	bool operator==(const Route &) const = default;
+};
+
+struct LinkState {
+	std::string name;
+	int ifindex = 0;
+	std::string mac;
+	unsigned mtu = 0;
+	bool up = false;
+	std::string alias;
+	std::vector<Address> addresses;
+	std::vector<Route> routes;
+	bool operator==(const LinkState &) const = default;
+};
+
+/* Rewrites an IPv4 label that names the device ("veth7", "veth7:1") for its new name; "" if it is just the name. */
+std::string relabel(const std::string &label, const std::string &old_name, const std::string &new_name);
+
+} /* namespace lxcnet::detail */

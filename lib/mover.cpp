@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mover.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <lxcnet/error.hpp>
+
+#include "link_io.hpp"
+#include "names.hpp"
+
+namespace lxcnet::detail {
+
+namespace {
+
+std::string link_name(rtnl_link *link)
+{
+	const char *name = rtnl_link_get_name(link);
+	return name ? name : "";
+}
+
+std::string detail_of(const NetlinkSocket &sock)
+{
+	return sock.kernel_message().empty() ? std::string() : " (" + sock.kernel_message() + ")";
+}
+
+/* RTM_NEWLINK with IFLA_NET_NS_FD, and IFLA_IFNAME when the name changes: one request, as systemd-nspawn sends it. */
+int move(NetlinkSocket &from, rtnl_link *link, int to_netns, const std::string &new_name)
+{
+	RtnlLink changes(rtnl_link_alloc());
+	if (!changes)
+		return -ENOMEM;
+	rtnl_link_set_ns_fd(changes.get(), to_netns);
+	if (new_name != link_name(link))
+		rtnl_link_set_name(changes.get(), new_name.c_str());
+	return from.change_link(link, changes.get());
+}
+
+/*
+ * Tests force a failure at a named step (LXCNET_TEST_FAIL_STEP=add address,
+ * say) to prove the rollback; nothing else reads it.
+ */
+int apply_checked(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, std::string &step)
+{
+	int r = apply(sock, link, want, step);
+	if (r < 0)
+		return r;
+	const char *fault = std::getenv("LXCNET_TEST_FAIL_STEP");
+	if (fault && *fault && !want.addresses.empty()) {
+		step = fault;
+		return -EIO;
+	}
+	return 0;
+}
+
+void check_ifname(const std::string &name, const std::function<void(const char *)> &fail)
+{
+	if (name.find('\0') != std::string::npos)
+		fail("interface name contains a NUL byte");
+	if (const char *problem = ifname_problem(name))
+		fail(problem);
+}
+
+} /* namespace */
+
+Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key)
+	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
+	  inside_netns_(std::move(inside_netns))
+{
+	op_ = "open " + label_;
+	if (int r = open_own_netns(host_netns_); r < 0)
+		fail(-r, "open the caller's network namespace");
+	if (int r = netns_id(inside_netns_.get(), inside_id_); r < 0)
+		fail(-r, "identify the container's network namespace");
+	if (int r = host_.open(); r < 0)
+		fail(-r, "open a netlink socket");
+	if (int r = inside_.open(inside_netns_.get()); r < 0)
+		fail(-r, "open a netlink socket in the container's network namespace");
+}
+
+void Mover::fail(int errnum, const std::string &cause) const
+{
+	throw Error(errnum, device_, label_, op_ + ": " + cause);
+}
+
+RecordStore &Mover::store()
+{
+	if (!store_) {
+		RecordStore store;
+		if (int r = store.open(state_dir_, record_key_); r < 0)
+			fail(-r, "open the record directory for " + record_key_);
+		store_ = std::move(store);
+	}
+	return *store_;
+}
+
+void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve)
+{
+	device_ = dev;
+	op_ = "attach " + dev + " -> " + label_ + ":" + (dst_in.empty() ? dev : dst_in);
+	auto bad_name = [&](const char *problem) { fail(EINVAL, problem); };
+	check_ifname(dev, bad_name);
+	if (!dst_in.empty())
+		check_ifname(dst_in, bad_name);
+	if (preserve)
+		store(); /* the lock comes first, so two callers never both pass the checks below */
+
+	RtnlLink link;
+	if (int r = host_.get_link(0, dev, link); r < 0)
+		fail(-r, r == -ENODEV ? "no network device named " + dev + " on the host" : "look up the device" + detail_of(host_));
+	/* The kernel also finds a device by an altname; the device's own name is what it keeps. */
+	const std::string dst = dst_in.empty() ? link_name(link.get()) : dst_in;
+
+	RtnlLink taken;
+	if (int r = inside_.get_link(0, dst, taken); r == 0)
+		fail(EEXIST, "the container already has a device named " + dst);
+	else if (r != -ENODEV)
+		fail(-r, "look up " + dst + " in the container" + detail_of(inside_));
+
+	LinkState before;
+	if (int r = capture(host_, link.get(), preserve, before); r < 0)
+		fail(-r, "read the configuration of " + dev + detail_of(host_));
+
+	Record record{label_, inside_id_, before, dst, before.ifindex};
+	if (preserve)
+		if (int r = store().save(record); r < 0)
+			fail(-r, "write the record in " + store().path() + " (nothing was moved)");
+	auto forget = [&] {
+		if (preserve)
+			(void)store().remove(record);
+	};
+
+	if (int r = move(host_, link.get(), inside_netns_.get(), dst); r < 0) {
+		std::string cause = "move into the container" + detail_of(host_);
+		cause += undo_partial_move(inside_, host_netns_.get(), host_, before, preserve);
+		forget();
+		fail(-r, cause);
+	}
+
+	/* The kernel keeps the ifindex only if it is free in the target: read it again. */
+	RtnlLink moved;
+	int r = inside_.get_link(0, dst, moved);
+	if (r < 0)
+		fail(r == -ENODEV ? ESTALE : -r, "find " + dst + " in the container after the move" + detail_of(inside_));
+	if (!preserve)
+		return;
+
+	std::string step;
+	record.inside_ifindex = rtnl_link_get_ifindex(moved.get());
+	r = apply_checked(inside_, moved.get(), before, step);
+	if (r == 0 && record.inside_ifindex != before.ifindex) {
+		step = "update the record";
+		r = store().save(record);
+	}
+	if (r == 0)
+		return;
+
+	std::string cause = step + " in the container" + detail_of(inside_);
+	std::string rollback_step;
+	int rr = move(inside_, moved.get(), host_netns_.get(), before.name);
+	if (rr < 0) {
+		rollback_step = "move back" + detail_of(inside_);
+	} else {
+		RtnlLink home;
+		if ((rr = host_.get_link(0, before.name, home)) < 0)
+			rollback_step = "find " + before.name + " on the host";
+		else if ((rr = apply(host_, home.get(), before, rollback_step)) < 0)
+			rollback_step += detail_of(host_);
+	}
+	if (rr == 0) {
+		forget();
+		fail(-r, cause + "; rolled back: " + before.name + " is on the host as before");
+	}
+	(void)store().save(record);
+	fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) +
+		 "); the record in " + store().path() + " is kept so the device can still be returned");
+}
+
+std::string Mover::undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply)
+{
+	/* Kernel 6.18 moves first and renames after: a taken target name leaves the device moved under its old name. */
+	RtnlLink stray;
+	if (there.get_link(0, state.name, stray) < 0)
+		return {};
+	if (state.mac != mac_of(stray.get()))
+		return {};
+	if (move(there, stray.get(), back_netns, state.name) < 0)
+		return "; it was moved without its new name and could not be moved back" + detail_of(there);
+	RtnlLink home;
+	std::string step;
+	if (reapply && (back.get_link(0, state.name, home) < 0 || apply(back, home.get(), state, step) < 0))
+		return "; it was moved back but not fully reconfigured (" + step + ")";
+	return "; it was moved back";
+}
+
+std::optional<RecordStore::Entry> Mover::find_record(rtnl_link *link, bool name_given)
+{
+	std::vector<RecordStore::Entry> records;
+	std::vector<std::string> unreadable;
+	if (int r = store().load(records, unreadable); r < 0)
+		fail(-r, "read the records in " + store().path());
+	const int ifindex = rtnl_link_get_ifindex(link);
+	const std::string mac = mac_of(link);
+	for (auto &entry : records) {
+		if (entry.record.inside_ifindex != ifindex)
+			continue;
+		const char *stale = nullptr;
+		if (!(entry.record.netns == inside_id_))
+			stale = "the container has been restarted since";
+		else if (entry.record.host.mac != mac)
+			stale = "its MAC address has changed";
+		if (!stale)
+			return std::move(entry);
+		if (!name_given)
+			fail(ESTALE, "the record " + store().path() + "/" + entry.file + " no longer matches the device: " + stale +
+					     "; name the host device to detach it anyway");
+		(void)store().remove(entry.record);
+	}
+	if (!unreadable.empty() && !name_given)
+		fail(EBADMSG, "unreadable record " + store().path() + "/" + unreadable.front() +
+				      " may be this device's; name the host device to detach it");
+	return std::nullopt;
+}
+
+void Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
+{
+	device_ = dev;
+	op_ = "detach " + label_ + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
+	auto bad_name = [&](const char *problem) { fail(EINVAL, problem); };
+	check_ifname(dev, bad_name);
+	if (!dst.empty())
+		check_ifname(dst, bad_name);
+	store();
+
+	RtnlLink link;
+	if (int r = inside_.get_link(0, dev, link); r < 0)
+		fail(-r, r == -ENODEV ? "no network device named " + dev + " in the container" : "look up the device" + detail_of(inside_));
+	auto entry = find_record(link.get(), !dst.empty());
+	detach_link(link.get(), entry ? &entry->record : nullptr, dst, preserve, false);
+}
+
+Returned Mover::detach_link(rtnl_link *link, const Record *record, const std::string &dst, bool preserve, bool fallback_names)
+{
+	const std::string inside_name = link_name(link);
+	Returned result{inside_name, !dst.empty() ? dst : record ? record->host.name : inside_name, false};
+
+	RtnlLink clash;
+	int r = host_.get_link(0, result.host_name, clash);
+	if (r == 0 && fallback_names) {
+		result.host_name = "lxn" + std::to_string(rtnl_link_get_ifindex(link));
+		result.fallback_name = true;
+		r = host_.get_link(0, result.host_name, clash);
+	}
+	if (r == 0)
+		fail(EEXIST, "the host already has a device named " + result.host_name + " (ifindex " +
+				     std::to_string(rtnl_link_get_ifindex(clash.get())) + "); " + inside_name + " stays in the container");
+	if (r != -ENODEV)
+		fail(-r, "look up " + result.host_name + " on the host" + detail_of(host_));
+
+	LinkState inside;
+	if ((r = capture(inside_, link, preserve, inside)) < 0)
+		fail(-r, "read the configuration of " + inside_name + detail_of(inside_));
+
+	if ((r = move(inside_, link, host_netns_.get(), result.host_name)) < 0) {
+		std::string cause = "move to the host" + detail_of(inside_);
+		fail(-r, cause + undo_partial_move(host_, inside_netns_.get(), inside_, inside, preserve));
+	}
+
+	RtnlLink home;
+	if ((r = host_.get_link(0, result.host_name, home)) < 0)
+		fail(r == -ENODEV ? ESTALE : -r, "find " + result.host_name + " on the host after the move");
+	std::string step;
+	if (preserve && (r = apply_checked(host_, home.get(), record ? record->host : inside, step)) < 0) {
+		std::string cause = step + " on the host" + detail_of(host_);
+		std::string rollback_step;
+		int rr = move(host_, home.get(), inside_netns_.get(), inside_name);
+		RtnlLink back;
+		if (rr < 0)
+			rollback_step = "move back" + detail_of(host_);
+		else if ((rr = inside_.get_link(0, inside_name, back)) < 0 || (rr = apply(inside_, back.get(), inside, rollback_step)) < 0)
+			rollback_step = "reconfigure " + inside_name + " in the container";
+		if (rr == 0)
+			fail(-r, cause + "; rolled back: " + inside_name + " is in the container as before");
+		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
+	}
+	if (record)
+		(void)store().remove(*record);
+	return result;
+}
+
+std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
+{
+	device_.clear();
+	op_ = "detach all from " + label_;
+	std::vector<RecordStore::Entry> records;
+	std::vector<std::string> unreadable;
+	if (int r = store().load(records, unreadable); r < 0)
+		fail(-r, "read the records in " + store().path());
+
+	std::vector<Returned> returned;
+	std::string failures;
+	int first_errno = 0;
+	auto failed = [&](int errnum, const std::string &what) {
+		failures += (failures.empty() ? "" : "; ") + what;
+		if (!first_errno)
+			first_errno = errnum;
+	};
+	for (const auto &entry : records) {
+		const Record &record = entry.record;
+		RtnlLink link;
+		std::string mac;
+		if (inside_.get_link(record.inside_ifindex, {}, link) == 0)
+			mac = mac_of(link.get());
+		if (!(record.netns == inside_id_) || record.host.mac != mac) {
+			failed(ESTALE, "stale record " + entry.file + " removed: " + record.host.name + " is no longer in the container");
+			(void)store().remove(record);
+			continue;
+		}
+		try {
+			returned.push_back(detach_link(link.get(), &record, {}, preserve, fallback_names));
+		} catch (const Error &e) {
+			failed(e.code().value(), e.what());
+		}
+		op_ = "detach all from " + label_;
+	}
+	for (const auto &file : unreadable)
+		failed(EBADMSG, "unreadable record " + store().path() + "/" + file + " left in place");
+	if (!failures.empty()) {
+		std::string done;
+		for (const auto &r : returned)
+			done += (done.empty() ? "" : ", ") + r.container_name + " -> " + r.host_name;
+		fail(first_errno, failures + (done.empty() ? "" : "; returned: " + done));
+	}
+	return returned;
+}
+
+std::vector<std::string> Mover::interfaces()
+{
+	op_ = "list the interfaces of " + label_;
+	std::vector<std::string> names;
+	if (int r = inside_.dump_links([&](rtnl_link *link) { names.push_back(link_name(link)); }); r < 0)
+		fail(-r, "dump links" + detail_of(inside_));
+	return names;
+}
+
+} /* namespace lxcnet::detail */

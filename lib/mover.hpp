@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <lxcnet/options.hpp>
+
+#include "link_state.hpp"
+#include "netns.hpp"
+#include "nl.hpp"
+#include "record_store.hpp"
+#include "unique_fd.hpp"
+
+namespace lxcnet::detail {
+
+/*
+ * Moves devices between the caller's network namespace ("the host") and one
+ * other namespace, for one call: it pins that namespace by fd and holds two
+ * netlink sockets, one bound to each side, so no thread ever stays switched.
+ * Front ends (Container, the stop hook, the CNI plugin) only say which
+ * namespace and which record directory.
+ */
+class Mover final {
+public:
+	/* label names the other side in messages; record_key selects its record directory. Throws Error. */
+	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key);
+
+	void attach(const std::string &dev, const std::string &dst, bool preserve);
+	void detach(const std::string &dev, const std::string &dst, bool preserve);
+	/* fallback_names: the namespace is about to die, so a taken host name gets a fallback instead of failing. */
+	std::vector<Returned> detach_all(bool preserve, bool fallback_names);
+	std::vector<std::string> interfaces();
+
+private:
+	[[noreturn]] void fail(int errnum, const std::string &cause) const;
+	RecordStore &store();
+	std::optional<RecordStore::Entry> find_record(rtnl_link *link, bool name_given);
+	Returned detach_link(rtnl_link *link, const Record *record, const std::string &dst, bool preserve, bool fallback_names);
+	/* After a failed move: if the kernel moved the device without renaming it, move it back. Says what it did. */
+	std::string undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply);
+
+	std::string label_;
+	std::string state_dir_;
+	std::string record_key_;
+	UniqueFd host_netns_;
+	UniqueFd inside_netns_;
+	NsId inside_id_;
+	NetlinkSocket host_;
+	NetlinkSocket inside_;
+	std::optional<RecordStore> store_;
+	std::string op_;     /* "attach veth7 -> web1:eth1", the start of every message */
+	std::string device_; /* the device of the current operation, for Error::device() */
+};
+
+} /* namespace lxcnet::detail */

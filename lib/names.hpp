@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <string_view>
+
+namespace lxcnet::detail {
+
+/*
+ * Why name is not a usable interface name, or nullptr if it is. Stricter
+ * than the kernel's dev_valid_name() in one way: '%' is refused, because the
+ * kernel would treat "foo%d" as a template and pick a name of its own.
+ */
+const char *ifname_problem(std::string_view name) noexcept;
+
+/* Why name cannot be an LXC container name we build paths from, or nullptr. */
+const char *container_name_problem(std::string_view name) noexcept;
+
+} /* namespace lxcnet::detail */

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <sys/types.h>
+
+#include "unique_fd.hpp"
+
+namespace lxcnet::detail {
+
+/* Identity of a namespace: what stat(2) says of its nsfs file. */
+struct NsId {
+	dev_t dev = 0;
+	ino_t ino = 0;
+	bool operator==(const NsId &) const = default;
+};
+
+/* The calling thread's network namespace, as an fd (O_CLOEXEC). Returns -errno on failure. */
+int open_own_netns(UniqueFd &out) noexcept;
+/* The network namespace of the process behind pidfd, without a PID-reuse race. Returns -errno. */
+int open_netns_of_pidfd(int pidfd, UniqueFd &out) noexcept;
+/* A namespace file such as LXC_NET_NS; refuses anything that is not a network namespace. Returns -errno. */
+int open_netns_path(const char *path, UniqueFd &out) noexcept;
+/* Identity of the namespace behind fd; -errno on failure. */
+int netns_id(int fd, NsId &out) noexcept;
+
+/*
+ * Switches the calling thread into a network namespace for as long as it
+ * lives, then back. Used only around socket creation: a netlink socket stays
+ * bound to the namespace it was created in, so all later work on it runs from
+ * the caller's own namespace with no fork.
+ */
+class NetnsGuard final {
+public:
+	NetnsGuard() noexcept = default;
+	/* Returns -errno, with the thread unchanged, if it cannot switch. */
+	int enter(int target_netns_fd) noexcept;
+	/* A failed switch back is std::abort(): a thread left in a container's netns would silently act there. */
+	~NetnsGuard();
+	NetnsGuard(const NetnsGuard &) = delete;
+	NetnsGuard &operator=(const NetnsGuard &) = delete;
+
+private:
+	UniqueFd saved_;
+};
+
+} /* namespace lxcnet::detail */

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "unique_fd.hpp"
+
+namespace lxcnet::detail {
+
+using NlSockPtr = std::unique_ptr<nl_sock, Deleter<nl_socket_free>>;
+using RtnlLink = std::unique_ptr<rtnl_link, Deleter<rtnl_link_put>>;
+using RtnlAddr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr_put>>;
+using RtnlRoute = std::unique_ptr<rtnl_route, Deleter<rtnl_route_put>>;
+using NlAddr = std::unique_ptr<nl_addr, Deleter<nl_addr_put>>;
+using NlMsg = std::unique_ptr<nl_msg, Deleter<nlmsg_free>>;
+
+/*
+ * One NETLINK_ROUTE socket bound to one network namespace. Every request
+ * returns 0 or -errno with the kernel's own errno (libnl's NLE codes fold
+ * ESRCH and ENOENT into one), and kernel_message() holds the extended-ack
+ * text of the last failure, if the kernel gave one.
+ *
+ * Only this file and nl.cpp speak libnl's NLE.
+ */
+class NetlinkSocket final {
+public:
+	NetlinkSocket() = default;
+	/* libnl holds a pointer to failure_: the object must stay where it is. */
+	NetlinkSocket(const NetlinkSocket &) = delete;
+	NetlinkSocket &operator=(const NetlinkSocket &) = delete;
+
+	/* Opens the socket in the calling thread's netns, or in netns_fd's if >= 0. Returns -errno. */
+	int open(int netns_fd = -1) noexcept;
+
+	/* One RTM_GETLINK by index (if > 0) or by name. -ENODEV if absent. */
+	int get_link(int ifindex, const std::string &name, RtnlLink &out) noexcept;
+	/* RTM_NEWLINK on orig with only the attributes set in changes. */
+	int change_link(rtnl_link *orig, rtnl_link *changes) noexcept;
+	/* Dump of this device's addresses or routes, filtered by the kernel (NETLINK_GET_STRICT_CHK). */
+	int dump_addresses(int ifindex, const std::function<void(rtnl_addr *)> &each) noexcept;
+	int dump_routes(int ifindex, const std::function<void(rtnl_route *)> &each) noexcept;
+	/* Dump of every link in this socket's netns (the container's: small). */
+	int dump_links(const std::function<void(rtnl_link *)> &each) noexcept;
+	int add_address(rtnl_addr *addr) noexcept;
+	int add_route(rtnl_route *route) noexcept;
+
+	/* The kernel's extended-ack text for the last failure, or libnl's description. */
+	const std::string &kernel_message() const noexcept { return message_; }
+
+private:
+	struct Failure {
+		int errnum = 0;
+		std::string extack;
+	};
+	int finish(int nl_result) noexcept;
+	int dump(nl_msg *request, const std::function<void(nl_object *)> &each) noexcept;
+	static int on_error(struct sockaddr_nl *, struct nlmsgerr *err, void *arg);
+
+	NlSockPtr sock_;
+	Failure failure_;
+	std::string message_;
+};
+
+/* errno for a libnl error code that did not come from a kernel error message. */
+int errno_from_nle(int nle) noexcept;
+
+} /* namespace lxcnet::detail */

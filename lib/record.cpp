@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "record.hpp"
+
+#include <cerrno>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+#include <map>
+#include <vector>
+
+#include <arpa/inet.h>
+
+#include "names.hpp"
+
+namespace lxcnet::detail {
+
+namespace {
+
+constexpr std::string_view magic = "lxcnet-record 1";
+
+/* Values are percent-encoded so that any alias or label stays on one line and splits on spaces. */
+std::string escape(std::string_view in)
+{
+	std::string out;
+	for (unsigned char c : in) {
+		if (c <= 0x20 || c >= 0x7f || c == '%' || c == '=') {
+			char hex[4];
+			std::snprintf(hex, sizeof(hex), "%%%02X", c);
+			out += hex;
+		} else {
+			out += static_cast<char>(c);
+		}
+	}
+	return out;
+}
+
+bool unescape(std::string_view in, std::string &out)
+{
+	out.clear();
+	for (size_t i = 0; i < in.size(); i++) {
+		if (in[i] != '%') {
+			out += in[i];
+			continue;
+		}
+		unsigned value = 0;
+		if (i + 2 >= in.size())
+			return false;
+		auto [end, ec] = std::from_chars(in.data() + i + 1, in.data() + i + 3, value, 16);
+		if (ec != std::errc() || end != in.data() + i + 3)
+			return false;
+		out += static_cast<char>(value);
+		i += 2;
+	}
+	return true;
+}
+
+template <class T>
+bool number(std::string_view text, T &out)
+{
+	auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+	return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+bool valid_ip(int family, const std::string &text, bool may_be_empty)
+{
+	if (text.empty())
+		return may_be_empty;
+	unsigned char bin[16];
+	return inet_pton(family, text.c_str(), bin) == 1;
+}
+
+bool valid_mac(const std::string &text)
+{
+	if (text.empty() || (text.size() + 1) % 3 != 0 || text.size() > 3 * 32)
+		return false;
+	for (size_t i = 0; i < text.size(); i++) {
+		bool colon = i % 3 == 2;
+		if (colon ? text[i] != ':' : !std::isxdigit(static_cast<unsigned char>(text[i])))
+			return false;
+	}
+	return true;
+}
+
+std::vector<std::string_view> split(std::string_view line)
+{
+	std::vector<std::string_view> words;
+	size_t pos = 0;
+	while (pos < line.size()) {
+		size_t end = line.find(' ', pos);
+		if (end == std::string_view::npos)
+			end = line.size();
+		if (end > pos)
+			words.push_back(line.substr(pos, end - pos));
+		pos = end + 1;
+	}
+	return words;
+}
+
+/* "k=v k=v" after the line's key: every field exactly once, nothing else. */
+bool fields(const std::vector<std::string_view> &words, std::map<std::string, std::string, std::less<>> &out)
+{
+	for (size_t i = 1; i < words.size(); i++) {
+		size_t eq = words[i].find('=');
+		if (eq == std::string_view::npos)
+			return false;
+		std::string value;
+		if (!unescape(words[i].substr(eq + 1), value))
+			return false;
+		if (!out.emplace(std::string(words[i].substr(0, eq)), std::move(value)).second)
+			return false;
+	}
+	return true;
+}
+
+bool parse_address(const std::vector<std::string_view> &words, Address &a)
+{
+	std::map<std::string, std::string, std::less<>> f;
+	if (!fields(words, f) || f.size() != 8)
+		return false;
+	try {
+		if (!number(f.at("family"), a.family) || (a.family != AF_INET && a.family != AF_INET6))
+			return false;
+		a.local = f.at("local");
+		a.peer = f.at("peer");
+		a.broadcast = f.at("brd");
+		a.label = f.at("label");
+		unsigned max = a.family == AF_INET ? 32 : 128;
+		return number(f.at("plen"), a.prefixlen) && a.prefixlen <= max && number(f.at("scope"), a.scope) &&
+		       number(f.at("flags"), a.flags) && valid_ip(a.family, a.local, false) &&
+		       valid_ip(a.family, a.peer, true) && valid_ip(a.family, a.broadcast, true) && a.label.size() <= 15;
+	} catch (const std::out_of_range &) {
+		return false;
+	}
+}
+
+bool parse_route(const std::vector<std::string_view> &words, Route &r)
+{
+	std::map<std::string, std::string, std::less<>> f;
+	if (!fields(words, f) || f.size() != 12)
+		return false;
+	try {
+		if (!number(f.at("family"), r.family) || (r.family != AF_INET && r.family != AF_INET6))
+			return false;
+		r.dst = f.at("dst");
+		r.gateway = f.at("gw");
+		r.prefsrc = f.at("src");
+		unsigned max = r.family == AF_INET ? 32 : 128;
+		return number(f.at("dlen"), r.dst_len) && r.dst_len <= max && number(f.at("table"), r.table) &&
+		       number(f.at("proto"), r.protocol) && number(f.at("scope"), r.scope) && number(f.at("type"), r.type) &&
+		       number(f.at("metric"), r.metric) && number(f.at("mtu"), r.mtu) && number(f.at("nhflags"), r.nh_flags) &&
+		       valid_ip(r.family, r.dst, true) && valid_ip(r.family, r.gateway, true) &&
+		       valid_ip(r.family, r.prefsrc, true) && (!r.dst.empty() || r.dst_len == 0);
+	} catch (const std::out_of_range &) {
+		return false;
+	}
+}
+
+} /* namespace */
+
+std::string format_record(const Record &r)
+{
+	const LinkState &h = r.host;
+	std::string out(magic);
+	out += "\ncontainer " + escape(r.container);
+	out += "\nnetns " + std::to_string(r.netns.dev) + " " + std::to_string(r.netns.ino);
+	out += "\nname " + escape(h.name);
+	out += "\nifindex " + std::to_string(h.ifindex);
+	out += "\nmac " + h.mac;
+	out += "\nmtu " + std::to_string(h.mtu);
+	out += std::string("\nup ") + (h.up ? "1" : "0");
+	out += "\nalias " + escape(h.alias);
+	out += "\ninside-name " + escape(r.inside_name);
+	out += "\ninside-ifindex " + std::to_string(r.inside_ifindex);
+	for (const Address &a : h.addresses)
+		out += "\naddr family=" + std::to_string(a.family) + " local=" + a.local + " plen=" + std::to_string(a.prefixlen) +
+		       " peer=" + a.peer + " brd=" + a.broadcast + " label=" + escape(a.label) + " scope=" + std::to_string(a.scope) +
+		       " flags=" + std::to_string(a.flags);
+	for (const Route &rt : h.routes)
+		out += "\nroute family=" + std::to_string(rt.family) + " dst=" + rt.dst + " dlen=" + std::to_string(rt.dst_len) +
+		       " table=" + std::to_string(rt.table) + " proto=" + std::to_string(rt.protocol) +
+		       " scope=" + std::to_string(rt.scope) + " type=" + std::to_string(rt.type) +
+		       " metric=" + std::to_string(rt.metric) + " gw=" + rt.gateway + " src=" + rt.prefsrc +
+		       " mtu=" + std::to_string(rt.mtu) + " nhflags=" + std::to_string(rt.nh_flags);
+	out += "\nend\n";
+	return out;
+}
+
+int parse_record(std::string_view text, Record &out) noexcept
+{
+	try {
+		Record r;
+		unsigned seen = 0; /* one bit per scalar key: each exactly once */
+		bool ended = false;
+		size_t pos = 0;
+		bool first = true;
+		while (pos < text.size()) {
+			size_t nl = text.find('\n', pos);
+			if (nl == std::string_view::npos)
+				return -EBADMSG; /* a record always ends with "end\n": a short file is a torn write */
+			std::string_view line = text.substr(pos, nl - pos);
+			pos = nl + 1;
+			if (ended)
+				return -EBADMSG;
+			if (first) {
+				if (line != magic)
+					return -EBADMSG;
+				first = false;
+				continue;
+			}
+			auto words = split(line);
+			if (words.empty())
+				return -EBADMSG;
+			std::string_view key = words[0];
+			auto scalar = [&](unsigned bit, size_t nwords) {
+				if ((seen & bit) || words.size() != nwords)
+					return false;
+				seen |= bit;
+				return true;
+			};
+			std::string value;
+			bool ok;
+			if (key == "container") {
+				ok = scalar(1u << 0, 2) && unescape(words[1], r.container) && !container_name_problem(r.container);
+			} else if (key == "netns") {
+				ok = scalar(1u << 1, 3) && number(words[1], r.netns.dev) && number(words[2], r.netns.ino);
+			} else if (key == "name") {
+				ok = scalar(1u << 2, 2) && unescape(words[1], r.host.name) && !ifname_problem(r.host.name);
+			} else if (key == "ifindex") {
+				ok = scalar(1u << 3, 2) && number(words[1], r.host.ifindex) && r.host.ifindex > 0;
+			} else if (key == "mac") {
+				r.host.mac = words.size() == 2 ? std::string(words[1]) : std::string();
+				ok = scalar(1u << 4, 2) && valid_mac(r.host.mac);
+			} else if (key == "mtu") {
+				ok = scalar(1u << 5, 2) && number(words[1], r.host.mtu);
+			} else if (key == "up") {
+				ok = scalar(1u << 6, 2) && (words[1] == "0" || words[1] == "1");
+				r.host.up = ok && words[1] == "1";
+			} else if (key == "alias") {
+				/* An empty alias escapes to nothing, leaving the key alone on its line. */
+				ok = (words.size() == 1 || unescape(words[1], r.host.alias)) && !(seen & (1u << 7)) && words.size() <= 2;
+				seen |= 1u << 7;
+			} else if (key == "inside-name") {
+				ok = scalar(1u << 8, 2) && unescape(words[1], r.inside_name) && !ifname_problem(r.inside_name);
+			} else if (key == "inside-ifindex") {
+				ok = scalar(1u << 9, 2) && number(words[1], r.inside_ifindex) && r.inside_ifindex > 0;
+			} else if (key == "addr") {
+				Address a;
+				ok = parse_address(words, a);
+				r.host.addresses.push_back(std::move(a));
+			} else if (key == "route") {
+				Route rt;
+				ok = parse_route(words, rt);
+				r.host.routes.push_back(std::move(rt));
+			} else if (key == "end") {
+				ok = words.size() == 1;
+				ended = true;
+			} else {
+				ok = false;
+			}
+			if (!ok)
+				return -EBADMSG;
+		}
+		if (!ended || seen != (1u << 10) - 1)
+			return -EBADMSG;
+		out = std::move(r);
+		return 0;
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}
+
+} /* namespace lxcnet::detail */

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "record_store.hpp"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace lxcnet::detail {
+
+namespace {
+
+constexpr const char *default_state_dir = "/run/lxcnet";
+constexpr size_t max_record_size = 1 << 20;
+
+/* A directory only root may change: anything else could feed us records. */
+int open_private_dir(int parent, const char *name, UniqueFd &out) noexcept
+{
+	if (::mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR ? -ELOOP : -errno;
+	UniqueFd dir(fd);
+	struct stat st;
+	if (::fstat(dir.get(), &st) < 0)
+		return -errno;
+	if (st.st_uid != ::geteuid() || (st.st_mode & 022))
+		return -EPERM;
+	out = std::move(dir);
+	return 0;
+}
+
+int read_all(int fd, std::string &out) noexcept
+{
+	try {
+		char buf[4096];
+		out.clear();
+		for (;;) {
+			ssize_t n = ::read(fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n == 0)
+				return 0;
+			if (out.size() + static_cast<size_t>(n) > max_record_size)
+				return -EFBIG;
+			out.append(buf, static_cast<size_t>(n));
+		}
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}
+
+int write_all(int fd, const std::string &text) noexcept
+{
+	size_t done = 0;
+	while (done < text.size()) {
+		ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += static_cast<size_t>(n);
+	}
+	return 0;
+}
+
+} /* namespace */
+
+std::string container_key(const std::string &name, const std::string &canonical_lxcpath)
+{
+	uint64_t hash = 14695981039346656037ull; /* FNV-1a: stable across builds, unlike std::hash */
+	for (unsigned char c : canonical_lxcpath) {
+		hash ^= c;
+		hash *= 1099511628211ull;
+	}
+	char hex[17];
+	std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
+	return name.substr(0, 200) + "@" + hex;
+}
+
+std::string RecordStore::file_name(const Record &record)
+{
+	return record.host.name + "." + std::to_string(record.host.ifindex);
+}
+
+int RecordStore::open(const std::string &state_dir, const std::string &key) noexcept
+{
+	try {
+		std::string base = state_dir;
+		if (base.empty()) {
+			const char *env = std::getenv("LXCNET_STATE_DIR");
+			base = env && *env ? env : default_state_dir;
+		}
+		UniqueFd top;
+		if (int r = open_private_dir(AT_FDCWD, base.c_str(), top); r < 0)
+			return r;
+		UniqueFd dir;
+		if (int r = open_private_dir(top.get(), key.c_str(), dir); r < 0)
+			return r;
+		while (::flock(dir.get(), LOCK_EX) < 0)
+			if (errno != EINTR)
+				return -errno;
+		path_ = base + "/" + key;
+		dir_ = std::move(dir);
+		return 0;
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}
+
+int RecordStore::load(std::vector<Entry> &records, std::vector<std::string> &unreadable) const noexcept
+{
+	try {
+		int fd = ::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		std::unique_ptr<DIR, Deleter<closedir>> dir(::fdopendir(fd));
+		if (!dir) {
+			::close(fd);
+			return -errno;
+		}
+		while (dirent *e = ::readdir(dir.get())) {
+			if (e->d_name[0] == '.')
+				continue; /* ".", ".." and temp files of a write in progress */
+			int rfd = ::openat(dir_.get(), e->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+			UniqueFd file(rfd);
+			std::string text;
+			struct stat st;
+			Entry entry{e->d_name, {}};
+			if (rfd < 0 || ::fstat(rfd, &st) < 0 || !S_ISREG(st.st_mode) || read_all(rfd, text) < 0 ||
+			    parse_record(text, entry.record) < 0 || file_name(entry.record) != entry.file) {
+				unreadable.push_back(entry.file);
+				continue;
+			}
+			records.push_back(std::move(entry));
+		}
+		return 0;
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}
+
+int RecordStore::save(const Record &record) const noexcept
+{
+	try {
+		const std::string name = file_name(record);
+		const std::string temp = "." + name + ".tmp";
+		(void)::unlinkat(dir_.get(), temp.c_str(), 0); /* left by a process that died mid-write */
+		int fd = ::openat(dir_.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return -errno;
+		UniqueFd file(fd);
+		int r = write_all(fd, format_record(record));
+		if (r == 0 && ::fsync(fd) < 0)
+			r = -errno;
+		file.reset();
+		if (r == 0 && ::renameat(dir_.get(), temp.c_str(), dir_.get(), name.c_str()) < 0)
+			r = -errno;
+		if (r < 0)
+			(void)::unlinkat(dir_.get(), temp.c_str(), 0);
+		return r;
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}
+
+int RecordStore::remove(const Record &record) const noexcept
+{
+	try {
+		if (::unlinkat(dir_.get(), file_name(record).c_str(), 0) < 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
+}
+
+} /* namespace lxcnet::detail */
