@@ -62,6 +62,14 @@ void require(const void *p, const char *what)
 		throw lxcnet::Error(EINVAL, "", "", std::string(what) + " is NULL");
 }
 
+/* NULL keeps the name, as in liblxc; "" is a bad name, not a synonym for NULL. */
+std::string destination(const char *dst_dev, const char *dev)
+{
+	if (dst_dev && !*dst_dev)
+		throw lxcnet::Error(EINVAL, dev, "", std::string("destination name for ") + dev + " is empty");
+	return dst_dev ? dst_dev : "";
+}
+
 } /* namespace */
 
 extern "C" {
@@ -71,7 +79,7 @@ bool lxcnet_attach_interface_opts(struct lxc_container *c, const char *dev, cons
 	return guarded([&] {
 		require(c, "container");
 		require(dev, "device name");
-		lxcnet::Container(c).attach_interface(dev, dst_dev ? dst_dev : "", options_from(flags));
+		lxcnet::Container(c).attach_interface(dev, destination(dst_dev, dev), options_from(flags));
 	});
 }
 
@@ -80,7 +88,7 @@ bool lxcnet_detach_interface_opts(struct lxc_container *c, const char *dev, cons
 	return guarded([&] {
 		require(c, "container");
 		require(dev, "device name");
-		lxcnet::Container(c).detach_interface(dev, dst_dev ? dst_dev : "", options_from(flags));
+		lxcnet::Container(c).detach_interface(dev, destination(dst_dev, dev), options_from(flags));
 	});
 }
 

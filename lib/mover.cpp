@@ -37,21 +37,21 @@ int move(NetlinkSocket &from, rtnl_link *link, int to_netns, const std::string &
 	return from.change_link(link, changes.get());
 }
 
-/*
- * Tests force a failure at a named step (LXCNET_TEST_FAIL_STEP=add address,
- * say) to prove the rollback; nothing else reads it.
- */
+/* Fault injection for the rollback tests (LXCNET_TEST_FAULT=apply or target-check); nothing else reads it. */
+bool fault(const char *which)
+{
+	const char *value = std::getenv("LXCNET_TEST_FAULT");
+	return value && std::strcmp(value, which) == 0;
+}
+
 int apply_checked(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, std::string &step)
 {
 	int r = apply(sock, link, want, step);
-	if (r < 0)
-		return r;
-	const char *fault = std::getenv("LXCNET_TEST_FAIL_STEP");
-	if (fault && *fault && !want.addresses.empty()) {
-		step = fault;
+	if (r == 0 && fault("apply")) {
+		step = "apply the configuration (injected fault)";
 		return -EIO;
 	}
-	return 0;
+	return r;
 }
 
 void check_ifname(const std::string &name, const std::function<void(const char *)> &fail)
@@ -113,7 +113,7 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	const std::string dst = dst_in.empty() ? link_name(link.get()) : dst_in;
 
 	RtnlLink taken;
-	if (int r = inside_.get_link(0, dst, taken); r == 0)
+	if (int r = fault("target-check") ? -ENODEV : inside_.get_link(0, dst, taken); r == 0)
 		fail(EEXIST, "the container already has a device named " + dst);
 	else if (r != -ENODEV)
 		fail(-r, "look up " + dst + " in the container" + detail_of(inside_));

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string>
+#include <system_error>
+
+#include <lxcnet/container.hpp>
+
+#include "support.hpp"
+
+namespace lxcnet::test {
+
+/* One running container for the tests that do not stop theirs. */
+inline ScopedContainer &shared_container()
+{
+	static ScopedContainer container;
+	return container;
+}
+
+/* Runs f, which must throw lxcnet::Error with `code`; the thread's netns must be unchanged either way. */
+template <class F>
+std::string expect_error(F &&f, std::error_condition code)
+{
+	const unsigned long netns = own_netns_inode();
+	std::string what;
+	try {
+		f();
+		FAIL("expected an lxcnet::Error");
+	} catch (const lxcnet::Error &e) {
+		what = e.what();
+		INFO(what);
+		CHECK(e.code() == code);
+	}
+	CHECK(own_netns_inode() == netns);
+	return what;
+}
+
+/* Runs f, which must succeed and leave the thread's netns unchanged. */
+template <class F>
+void expect_ok(F &&f)
+{
+	const unsigned long netns = own_netns_inode();
+	f();
+	CHECK(own_netns_inode() == netns);
+}
+
+/* The built CLI, as meson passes it. */
+inline std::string cli()
+{
+	const char *path = std::getenv("LXCNET_DEVICE");
+	REQUIRE(path != nullptr);
+	return path;
+}
+
+inline std::string cli_for(const ScopedContainer &c)
+{
+	return cli() + " -n " + quote(c.name()) + " -P " + quote(c.lxcpath()) + " ";
+}
+
+/* Sets an environment variable for one scope (the fault-injection knob). */
+class ScopedEnv {
+public:
+	ScopedEnv(const char *name, const char *value) : name_(name) { ::setenv(name, value, 1); }
+	~ScopedEnv() { ::unsetenv(name_); }
+
+private:
+	const char *name_;
+};
+
+} /* namespace lxcnet::test */

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "helpers.hpp"
+
+using namespace lxcnet::test;
+
+namespace {
+
+std::string hook_config()
+{
+	return "lxc.hook.version = 1\nlxc.hook.stop = " + cli() + " hook";
+}
+
+} /* namespace */
+
+TEST_CASE("a stopping container hands a configured veth back, with its peer alive", "[stop]")
+{
+	ScopedContainer ct(true, hook_config());
+	ScopedVeth veth;
+	veth.configure(71);
+	const std::string before = device_state(veth.name());
+	lxcnet::Container(ct.name(), ct.lxcpath()).attach_interface(veth.name(), "eth1");
+
+	ct.stop();
+	REQUIRE(host_has_link(veth.name()));
+	CHECK(host_has_link(veth.peer()));
+	CHECK(device_state(veth.name()) == before);
+}
+
+TEST_CASE("on stop, a device whose host name was taken comes back under the fallback name", "[stop]")
+{
+	ScopedContainer ct(true, hook_config());
+	ScopedVeth veth;
+	veth.configure(72);
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(veth.name(), "eth1");
+	const std::string fallback = "lxn" + std::to_string(ct.ifindex_of("eth1"));
+	sh("ip link add " + veth.name() + " type veth peer name " + veth.name() + "q");
+
+	ct.stop();
+	CHECK(host_has_link(fallback));
+	CHECK(host_has_link(veth.peer()));
+	CHECK(sh("ip -o addr show dev " + fallback).find("10.250.72.1/24") != std::string::npos);
+	(void)run("ip link del " + fallback);
+}
+
+TEST_CASE("detach_all returns every attached device of a running container", "[stop]")
+{
+	auto &ct = shared_container();
+	ScopedVeth a, b;
+	a.configure(73);
+	b.configure(74);
+	const std::string before_a = device_state(a.name()), before_b = device_state(b.name());
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(a.name(), "eth1");
+	box.attach_interface(b.name(), "eth2");
+	auto returned = box.detach_all();
+	CHECK(returned.size() == 2);
+	CHECK(device_state(a.name()) == before_a);
+	CHECK(device_state(b.name()) == before_b);
+	CHECK(box.detach_all().empty());
+}

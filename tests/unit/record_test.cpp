@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <catch2/catch.hpp>
+
+#include <cerrno>
+#include <string>
+
+#include <arpa/inet.h>
+
+#include "record.hpp"
+
+using namespace lxcnet::detail;
+
+namespace {
+
+Record sample()
+{
+	Record r;
+	r.container = "web1";
+	r.netns = {4, 4026532181};
+	r.host.name = "veth7";
+	r.host.ifindex = 42;
+	r.host.mac = "02:00:00:aa:bb:01";
+	r.host.mtu = 1400;
+	r.host.up = true;
+	r.host.alias = "uplink = 100% \"mine\"\n";
+	r.host.addresses.push_back({AF_INET, "10.0.0.1", 24, "", "10.0.0.255", "veth7:a", 0, 0});
+	r.host.addresses.push_back({AF_INET6, "fd00::1", 64, "", "", "", 0, 0x100});
+	r.host.routes.push_back({AF_INET, "", 0, 254, 3, 0, 1, 0, "10.0.0.254", "", 0, 0});
+	r.host.routes.push_back({AF_INET6, "fd00:1::", 64, 100, 4, 0, 1, 1024, "fd00::2", "fd00::1", 1300, 4});
+	r.inside_name = "eth1";
+	r.inside_ifindex = 43;
+	return r;
+}
+
+} /* namespace */
+
+TEST_CASE("a record reads back exactly as it was written", "[record]")
+{
+	Record in = sample(), out;
+	REQUIRE(parse_record(format_record(in), out) == 0);
+	CHECK(out == in);
+}
+
+TEST_CASE("a record with no alias, addresses or routes reads back", "[record]")
+{
+	Record in = sample(), out;
+	in.host.alias.clear();
+	in.host.addresses.clear();
+	in.host.routes.clear();
+	REQUIRE(parse_record(format_record(in), out) == 0);
+	CHECK(out == in);
+}
+
+TEST_CASE("every truncation of a record is refused", "[record]")
+{
+	const std::string text = format_record(sample());
+	Record out;
+	for (size_t len = 0; len < text.size(); len++)
+		CHECK(parse_record(std::string_view(text).substr(0, len), out) == -EBADMSG);
+}
+
+TEST_CASE("damaged records are refused, never half-applied", "[record]")
+{
+	const std::string good = format_record(sample());
+	auto with = [&](const std::string &from, const std::string &to) {
+		std::string text = good;
+		auto pos = text.find(from);
+		REQUIRE(pos != std::string::npos);
+		return text.replace(pos, from.size(), to);
+	};
+	Record out;
+	CHECK(parse_record("", out) == -EBADMSG);
+	CHECK(parse_record("garbage\n", out) == -EBADMSG);
+	CHECK(parse_record(with("lxcnet-record 1", "lxcnet-record 2"), out) == -EBADMSG);
+	CHECK(parse_record(with("name veth7", "name a/b"), out) == -EBADMSG);
+	CHECK(parse_record(with("name veth7", "name abcdefghijklmnop"), out) == -EBADMSG);
+	CHECK(parse_record(with("ifindex 42", "ifindex -1"), out) == -EBADMSG);
+	CHECK(parse_record(with("ifindex 42", "ifindex 99999999999"), out) == -EBADMSG);
+	CHECK(parse_record(with("mac 02:00:00:aa:bb:01", "mac zz"), out) == -EBADMSG);
+	CHECK(parse_record(with("local=10.0.0.1", "local=10.0.0.300"), out) == -EBADMSG);
+	CHECK(parse_record(with("plen=24", "plen=33"), out) == -EBADMSG);
+	CHECK(parse_record(with("family=2", "family=7"), out) == -EBADMSG);
+	CHECK(parse_record(with("container web1", "container .."), out) == -EBADMSG);
+	CHECK(parse_record(with("up 1", "up 2"), out) == -EBADMSG);
+	CHECK(parse_record(with("up 1", "up 1\nup 1"), out) == -EBADMSG);
+	CHECK(parse_record(with("end\n", "end\nextra\n"), out) == -EBADMSG);
+	CHECK(parse_record(with("alias ", "alias %Z"), out) == -EBADMSG);
+	CHECK(parse_record(with("scope=0 flags=0", "scope=0 flags=0 flags=0"), out) == -EBADMSG);
+	CHECK(parse_record(with("inside-ifindex 43\n", ""), out) == -EBADMSG);
+}
