@@ -220,7 +220,7 @@ int parse_record(std::string_view text, Record &out) noexcept
 			std::string value;
 			bool ok;
 			if (key == "container") {
-				ok = scalar(1u << 0, 2) && unescape(words[1], r.container) && !container_name_problem(r.container);
+				ok = scalar(1u << 0, 2) && unescape(words[1], r.container) && !r.container.empty();
 			} else if (key == "netns") {
 				ok = scalar(1u << 1, 3) && number(words[1], r.netns.dev) && number(words[2], r.netns.ino);
 			} else if (key == "name") {

@@ -175,12 +175,19 @@ int RecordStore::save(const Record &record) const noexcept
 int RecordStore::remove(const Record &record) const noexcept
 {
 	try {
-		if (::unlinkat(dir_.get(), file_name(record).c_str(), 0) < 0 && errno != ENOENT)
-			return -errno;
-		return 0;
+		return remove_file(file_name(record));
 	} catch (const std::bad_alloc &) {
 		return -ENOMEM;
 	}
+}
+
+int RecordStore::remove_file(const std::string &file) const noexcept
+{
+	if (file.empty() || file[0] == '.' || file.find('/') != std::string::npos)
+		return -EINVAL;
+	if (::unlinkat(dir_.get(), file.c_str(), 0) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
 }
 
 } /* namespace lxcnet::detail */

@@ -29,6 +29,8 @@ public:
 	int load(std::vector<Entry> &records, std::vector<std::string> &unreadable) const noexcept;
 	int save(const Record &record) const noexcept;
 	int remove(const Record &record) const noexcept;
+	/* By file name: also for records that cannot be read. */
+	int remove_file(const std::string &file) const noexcept;
 
 	const std::string &path() const noexcept { return path_; }
 	static std::string file_name(const Record &record);

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <lxcnet/network_namespace.hpp>
+
+#include <cerrno>
+
+#include "mover.hpp"
+#include "names.hpp"
+#include "netns.hpp"
+#include "record_store.hpp"
+
+namespace lxcnet {
+
+using detail::Mover;
+using detail::UniqueFd;
+
+namespace {
+
+/* "netns-" keeps these apart from containers' "<name>@<hash>" directories. */
+std::string record_key(const std::string &id)
+{
+	return "netns-" + id;
+}
+
+} /* namespace */
+
+struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
+	std::string path;
+	std::string id;
+
+	/* Opened again on every call: a namespace file can be replaced, and a held fd would keep a dead one alive. */
+	Mover mover(const std::string &op, const std::string &device, const Options &options) const
+	{
+		UniqueFd netns;
+		if (int r = detail::open_netns_path(path.c_str(), netns); r < 0)
+			throw Error(-r, device, path, op + ": open network namespace " + path);
+		return Mover(path, std::move(netns), options.state_dir, record_key(id));
+	}
+};
+
+NetworkNamespace::NetworkNamespace(std::string path, std::string id) : impl_(std::make_unique<Impl>())
+{
+	if (const char *problem = detail::container_name_problem(id))
+		throw Error(EINVAL, "", path, "lxcnet::NetworkNamespace: bad id: " + std::string(problem));
+	if (path.empty() || path.find('\0') != std::string::npos)
+		throw Error(EINVAL, "", path, "lxcnet::NetworkNamespace: empty or bad namespace path");
+	impl_->path = std::move(path);
+	impl_->id = std::move(id);
+}
+
+NetworkNamespace::~NetworkNamespace() = default;
+NetworkNamespace::NetworkNamespace(NetworkNamespace &&) noexcept = default;
+NetworkNamespace &NetworkNamespace::operator=(NetworkNamespace &&) noexcept = default;
+
+void NetworkNamespace::attach_interface(const std::string &dev, const std::string &dst, const Options &options)
+{
+	impl_->mover("attach " + dev, dev, options).attach(dev, dst, options.preserve);
+}
+
+void NetworkNamespace::detach_interface(const std::string &dev, const std::string &dst, const Options &options)
+{
+	impl_->mover("detach " + dev, dev, options).detach(dev, dst, options.preserve);
+}
+
+std::vector<Returned> NetworkNamespace::detach_all(const Options &options)
+{
+	return impl_->mover("detach all", "", options).detach_all(options.preserve, false);
+}
+
+std::vector<std::string> NetworkNamespace::interfaces() const
+{
+	return impl_->mover("list interfaces", "", {}).interfaces();
+}
+
+std::vector<std::string> NetworkNamespace::forget(const std::string &id, const Options &options)
+{
+	if (const char *problem = detail::container_name_problem(id))
+		throw Error(EINVAL, "", id, "forget the records of " + id + ": bad id: " + problem);
+	detail::RecordStore store;
+	if (int r = store.open(options.state_dir, record_key(id)); r < 0)
+		throw Error(-r, "", id, "forget the records of " + id + ": open the record directory");
+	std::vector<detail::RecordStore::Entry> records;
+	std::vector<std::string> unreadable;
+	if (int r = store.load(records, unreadable); r < 0)
+		throw Error(-r, "", id, "forget the records of " + id + ": read " + store.path());
+	std::vector<std::string> names;
+	for (const auto &entry : records) {
+		(void)store.remove(entry.record);
+		names.push_back(entry.record.host.name);
+	}
+	for (const auto &file : unreadable)
+		(void)store.remove_file(file);
+	return names;
+}
+
+} /* namespace lxcnet */
