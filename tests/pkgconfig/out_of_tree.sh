@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the project into a scratch destdir and builds the examples out of
+# tree with nothing but `pkg-config --cflags --libs lxcnet`, as a user would.
+set -euo pipefail
+build=$1 src=$2
+dest=$(mktemp -d)
+trap 'rm -rf "$dest"' EXIT
+
+meson install -C "$build" --destdir "$dest" --no-rebuild --quiet
+pc=$(dirname "$(find "$dest" -name lxcnet.pc | head -1)")
+export PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$dest
+libdir=$(dirname "$(find "$dest" -name 'liblxcnet.so.0' | head -1)")
+
+c++ -std=c++20 "$src/examples/attach.cpp" -o "$dest/attach" $(pkg-config --cflags --libs lxcnet)
+cc -std=c99 "$src/examples/attach_c.c" -o "$dest/attach_c" $(pkg-config --cflags --libs lxcnet)
+# They load the installed library and run to their usage line (exit 2).
+for exe in attach attach_c; do
+	set +e
+	LD_LIBRARY_PATH=$libdir "$dest/$exe" >/dev/null 2>&1
+	rc=$?
+	set -e
+	[ "$rc" -eq 2 ] || { echo "$exe exited $rc, expected its usage exit 2"; exit 1; }
+done
+echo "examples built out of tree with pkg-config lxcnet and ran against the installed library"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs, on Debian 12 as root, everything lxcnet needs to build, run its
+# demo and run its whole test suite. Idempotent; quiet unless it fails.
+set -euo pipefail
+
+packages=(
+	# build
+	meson ninja-build g++ pkg-config
+	# the library's dependencies
+	lxc lxc-dev libnl-3-dev libnl-route-3-dev
+	# test and demo: real busybox containers, and the host's iproute2/nsenter inside them
+	catch2 busybox-static iproute2 util-linux python3
+)
+if [ "$#" -gt 0 ]; then
+	packages+=("$@")
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
