@@ -65,12 +65,14 @@ const std::string &Container::name() const noexcept
 void Container::attach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
 	const std::string op = "attach " + dev + " -> " + impl_->name + ":" + (dst.empty() ? dev : dst);
+	detail::check_names(op, impl_->name, dev, dst);
 	impl_->mover(op, dev, options).attach(dev, dst, options.preserve);
 }
 
 void Container::detach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
 	const std::string op = "detach " + impl_->name + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
+	detail::check_names(op, impl_->name, dev, dst);
 	impl_->mover(op, dev, options).detach(dev, dst, options.preserve);
 }
 

@@ -54,15 +54,14 @@ int apply_checked(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, s
 	return r;
 }
 
-void check_ifname(const std::string &name, const std::function<void(const char *)> &fail)
-{
-	if (name.find('\0') != std::string::npos)
-		fail("interface name contains a NUL byte");
-	if (const char *problem = ifname_problem(name))
-		fail(problem);
-}
-
 } /* namespace */
+
+void check_names(const std::string &op, const std::string &label, const std::string &dev, const std::string &dst)
+{
+	/* An embedded NUL counts as a control character, so a C++ caller cannot smuggle one past the C API. */
+	if (const char *problem = move_names_problem(dev, dst))
+		throw Error(EINVAL, dev, label, op + ": " + problem);
+}
 
 Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key)
 	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
@@ -99,10 +98,7 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 {
 	device_ = dev;
 	op_ = "attach " + dev + " -> " + label_ + ":" + (dst_in.empty() ? dev : dst_in);
-	auto bad_name = [&](const char *problem) { fail(EINVAL, problem); };
-	check_ifname(dev, bad_name);
-	if (!dst_in.empty())
-		check_ifname(dst_in, bad_name);
+	check_names(op_, label_, dev, dst_in);
 	if (preserve)
 		store(); /* the lock comes first, so two callers never both pass the checks below */
 
@@ -227,10 +223,7 @@ void Mover::detach(const std::string &dev, const std::string &dst, bool preserve
 {
 	device_ = dev;
 	op_ = "detach " + label_ + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
-	auto bad_name = [&](const char *problem) { fail(EINVAL, problem); };
-	check_ifname(dev, bad_name);
-	if (!dst.empty())
-		check_ifname(dst, bad_name);
+	check_names(op_, label_, dev, dst);
 	store();
 
 	RtnlLink link;

@@ -15,6 +15,9 @@
 
 namespace lxcnet::detail {
 
+/* Throws EINVAL for bad names before anything is looked up: "op: problem". */
+void check_names(const std::string &op, const std::string &label, const std::string &dev, const std::string &dst);
+
 /*
  * Moves devices between the caller's network namespace ("the host") and one
  * other namespace, for one call: it pins that namespace by fd and holds two

@@ -34,6 +34,13 @@ const char *ifname_problem(std::string_view name) noexcept
 	return nullptr;
 }
 
+const char *move_names_problem(std::string_view dev, std::string_view dst) noexcept
+{
+	if (const char *problem = ifname_problem(dev))
+		return problem;
+	return dst.empty() ? nullptr : ifname_problem(dst);
+}
+
 const char *container_name_problem(std::string_view name) noexcept
 {
 	if (name.empty())

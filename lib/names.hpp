@@ -12,6 +12,9 @@ namespace lxcnet::detail {
  */
 const char *ifname_problem(std::string_view name) noexcept;
 
+/* The first problem of a device name and a destination name (empty: keep the name), or nullptr. */
+const char *move_names_problem(std::string_view dev, std::string_view dst) noexcept;
+
 /* Why name cannot be an LXC container name we build paths from, or nullptr. */
 const char *container_name_problem(std::string_view name) noexcept;
 

@@ -53,11 +53,13 @@ NetworkNamespace &NetworkNamespace::operator=(NetworkNamespace &&) noexcept = de
 
 void NetworkNamespace::attach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
+	detail::check_names("attach " + dev, impl_->path, dev, dst);
 	impl_->mover("attach " + dev, dev, options).attach(dev, dst, options.preserve);
 }
 
 void NetworkNamespace::detach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
+	detail::check_names("detach " + dev, impl_->path, dev, dst);
 	impl_->mover("detach " + dev, dev, options).detach(dev, dst, options.preserve);
 }
 

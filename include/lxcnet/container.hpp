@@ -58,9 +58,11 @@ public:
 	/**
 	 * \brief Returns every device lxcnet attached to this container to the host.
 	 *
-	 * Meant for a stopping container. A device whose original name is taken
-	 * on the host comes back under a fallback name, reported in the result.
-	 * \throws lxcnet::Error if any device could not be returned (the others still are)
+	 * Each comes home under its original name and configuration. A device
+	 * whose original name is taken on the host stays in the container (as
+	 * with detach_interface()); the stop hook's detach_all_from() uses a
+	 * fallback name instead, since there the namespace is about to die.
+	 * \throws lxcnet::Error if any device could not be returned (the others still are), listing both
 	 */
 	std::vector<Returned> detach_all(const Options &options = {});
 
