@@ -8,8 +8,10 @@ packages=(
 	meson ninja-build g++ pkg-config
 	# the library's dependencies
 	lxc lxc-dev libnl-3-dev libnl-route-3-dev
+	# the Python module (Debian's interpreter, where python3-lxc lives)
+	python3 python3-dev pybind11-dev python3-lxc
 	# test and demo: real busybox containers, and the host's iproute2/nsenter inside them
-	catch2 busybox-static iproute2 util-linux python3
+	catch2 python3-pytest busybox-static iproute2 util-linux
 )
 if [ "$#" -gt 0 ]; then
 	packages+=("$@")

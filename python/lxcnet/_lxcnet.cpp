@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * lxcnet._lxcnet: the thin native half of the Python module. It takes plain
+ * str/bool arguments only; the package's __init__.py does the Pythonic
+ * argument handling and owns the exception classes, because choosing an
+ * OSError subclass by errno is a few lines of Python and a page of C API.
+ */
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <lxcnet/container.hpp>
+
+namespace py = pybind11;
+
+namespace {
+
+/*
+ * Raises the lxcnet.Error subclass that lxcnet._error() picks for the errno.
+ * Looked up per failure, not cached at import: the package is still half
+ * initialised while this extension loads, and a cached object would outlive
+ * the interpreter on shutdown.
+ */
+void raise_python_error(const lxcnet::Error &e)
+{
+	try {
+		py::object make = py::module_::import("lxcnet").attr("_error");
+		py::object exc = make(e.code().value(), e.what(), e.device(), e.container());
+		PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(exc.ptr())), exc.ptr());
+	} catch (py::error_already_set &failure) {
+		/* The package itself is broken: better its own error than a misleading one. */
+		failure.restore();
+	}
+}
+
+lxcnet::Options options_for(bool preserve, const std::string &state_dir)
+{
+	lxcnet::Options options;
+	options.preserve = preserve;
+	options.state_dir = state_dir;
+	return options;
+}
+
+/*
+ * Holds the library's Container plus the record directory chosen at
+ * construction. Every call drops the GIL: a move is several netlink round
+ * trips and may wait on the per-container lock another process holds.
+ */
+class Box {
+public:
+	Box(const std::string &name, const std::string &lxcpath, std::string state_dir)
+		: box_(construct(name, lxcpath)), state_dir_(std::move(state_dir))
+	{
+	}
+
+	void attach(const std::string &dev, const std::string &dst, bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		py::gil_scoped_release unlocked;
+		box_.attach_interface(dev, dst, options);
+	}
+
+	void detach(const std::string &dev, const std::string &dst, bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		py::gil_scoped_release unlocked;
+		box_.detach_interface(dev, dst, options);
+	}
+
+	/* Plain tuples; __init__.py wraps them in its Returned named tuple. */
+	std::vector<std::tuple<std::string, std::string, bool>> detach_all(bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		std::vector<lxcnet::Returned> returned;
+		{
+			py::gil_scoped_release unlocked;
+			returned = box_.detach_all(options);
+		}
+		std::vector<std::tuple<std::string, std::string, bool>> out;
+		out.reserve(returned.size());
+		for (auto &r : returned)
+			out.emplace_back(std::move(r.container_name), std::move(r.host_name), r.fallback_name);
+		return out;
+	}
+
+	std::vector<std::string> interfaces() const
+	{
+		py::gil_scoped_release unlocked;
+		return box_.interfaces();
+	}
+
+	const std::string &name() const noexcept { return box_.name(); }
+
+private:
+	static lxcnet::Container construct(const std::string &name, const std::string &lxcpath)
+	{
+		/* liblxc reads the container's config here, which can touch a slow disk. */
+		py::gil_scoped_release unlocked;
+		return lxcnet::Container(name, lxcpath);
+	}
+
+	lxcnet::Container box_;
+	std::string state_dir_;
+};
+
+} /* namespace */
+
+PYBIND11_MODULE(_lxcnet, m)
+{
+	m.doc() = "Native half of the lxcnet package; use the lxcnet module instead.";
+	m.attr("__version__") = LXCNET_PY_VERSION;
+
+	py::register_local_exception_translator([](std::exception_ptr p) {
+		try {
+			if (p)
+				std::rethrow_exception(p);
+		} catch (const lxcnet::Error &e) {
+			raise_python_error(e);
+		}
+	});
+
+	py::class_<Box>(m, "Box", "One lxcnet::Container; see lxcnet.Container.")
+		.def(py::init<const std::string &, const std::string &, std::string>(),
+		     py::arg("name"), py::arg("lxcpath"), py::arg("state_dir"))
+		.def("attach", &Box::attach, py::arg("dev"), py::arg("dst"), py::arg("preserve"))
+		.def("detach", &Box::detach, py::arg("dev"), py::arg("dst"), py::arg("preserve"))
+		.def("detach_all", &Box::detach_all, py::arg("preserve"))
+		.def("interfaces", &Box::interfaces)
+		.def_property_readonly("name", &Box::name);
+}
