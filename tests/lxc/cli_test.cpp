@@ -109,3 +109,14 @@ TEST_CASE("lxcnet-device --help and --version answer", "[cli]")
 	CHECK(sh(cli() + " --help").find("add DEV [DST]") != std::string::npos);
 	CHECK(sh(cli() + " --version").find("lxcnet-device ") == 0);
 }
+
+TEST_CASE("lxcnet-device takes lxc-device's log options", "[cli]")
+{
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	const std::string log = ct.lxcpath() + "/cli.log";
+	sh(cli_for(ct) + "-o " + quote(log) + " -l DEBUG -q add " + veth.name() + " eth1");
+	sh(cli_for(ct) + "--logfile=" + quote(log) + " --logpriority=INFO del eth1");
+	CHECK(host_has_link(veth.name()));
+	CHECK(run("test -f " + quote(log)).status == 0);
+}

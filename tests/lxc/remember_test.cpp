@@ -85,3 +85,18 @@ TEST_CASE("a garbage record is reported rather than guessed around", "[record]")
 	CHECK(host_has_link(veth.name()));
 	sh("rm -f " + quote(file));
 }
+
+TEST_CASE("records of a container that was restarted are reported stale and dropped", "[record]")
+{
+	ScopedContainer ct; /* no stop hook: the kernel destroys the veth with the old namespace */
+	ScopedVeth veth;
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(veth.name(), "eth1");
+	ct.stop();
+	ct.start();
+
+	auto what = expect_error([&] { box.detach_all(); }, std::error_condition(ESTALE, std::generic_category()));
+	CHECK(what.find(veth.name()) != std::string::npos);
+	CHECK(box.detach_all().empty()); /* reported once, then gone */
+	CHECK(box.interfaces() == std::vector<std::string>{"lo"});
+}
