@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -86,6 +87,27 @@ std::string container_key(const std::string &name, const std::string &canonical_
 	return name.substr(0, 200) + "@" + hex;
 }
 
+RecordStore::~RecordStore()
+{
+	if (!dir_.valid())
+		return;
+	/* Still under the lock: one directory per CNI attachment would otherwise pile up until reboot. */
+	int fd = ::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	std::unique_ptr<DIR, Deleter<closedir>> dir(::fdopendir(fd));
+	if (!dir) {
+		::close(fd);
+		return;
+	}
+	bool empty = true;
+	while (dirent *e = ::readdir(dir.get()))
+		if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
+			empty = false;
+	if (empty)
+		(void)::unlinkat(top_.get(), key_.c_str(), AT_REMOVEDIR);
+}
+
 std::string RecordStore::file_name(const Record &record)
 {
 	return record.host.name + "." + std::to_string(record.host.ifindex);
@@ -103,12 +125,22 @@ int RecordStore::open(const std::string &state_dir, const std::string &key) noex
 		if (int r = open_private_dir(AT_FDCWD, base.c_str(), top); r < 0)
 			return r;
 		UniqueFd dir;
-		if (int r = open_private_dir(top.get(), key.c_str(), dir); r < 0)
-			return r;
-		while (::flock(dir.get(), LOCK_EX) < 0)
-			if (errno != EINTR)
+		for (;;) {
+			if (int r = open_private_dir(top.get(), key.c_str(), dir); r < 0)
+				return r;
+			while (::flock(dir.get(), LOCK_EX) < 0)
+				if (errno != EINTR)
+					return -errno;
+			/* The holder we waited for may have removed the directory as empty: records written there would be lost. */
+			struct stat st;
+			if (::fstat(dir.get(), &st) < 0)
 				return -errno;
+			if (st.st_nlink > 0)
+				break;
+		}
 		path_ = base + "/" + key;
+		key_ = key;
+		top_ = std::move(top);
 		dir_ = std::move(dir);
 		return 0;
 	} catch (const std::bad_alloc &) {

@@ -22,6 +22,12 @@ public:
 		Record record;
 	};
 
+	RecordStore() = default;
+	RecordStore(RecordStore &&) noexcept = default;
+	RecordStore &operator=(RecordStore &&) noexcept = default;
+	/* Removes the container's directory if no record is left in it, then drops the lock. */
+	~RecordStore();
+
 	/* state_dir empty: $LXCNET_STATE_DIR, else /run/lxcnet. Returns -errno. */
 	int open(const std::string &state_dir, const std::string &key) noexcept;
 
@@ -36,7 +42,9 @@ public:
 	static std::string file_name(const Record &record);
 
 private:
+	UniqueFd top_;
 	UniqueFd dir_;
+	std::string key_;
 	std::string path_;
 };
 

@@ -38,6 +38,8 @@ TEST_CASE("a configured veth arrives configured and comes home identical", "[rou
 	box.detach_interface("eth1");
 	CHECK(device_state(veth.name()) == before);
 	CHECK(record_count() == 0);
+	/* The container's record directory goes with its last record. */
+	CHECK(sh("find " + quote(std::getenv("LXCNET_STATE_DIR")) + " -mindepth 1 -type d").empty());
 }
 
 TEST_CASE("a macvlan round trip is identity too", "[roundtrip]")
