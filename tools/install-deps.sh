@@ -10,6 +10,8 @@ packages=(
 	lxc lxc-dev libnl-3-dev libnl-route-3-dev
 	# the Python module (Debian's interpreter, where python3-lxc lives)
 	python3 python3-dev pybind11-dev python3-lxc
+	# the CNI plugin, and the reference plugins its tests run beside it (host-device, static IPAM)
+	nlohmann-json3-dev containernetworking-plugins
 	# test and demo: real busybox containers, and the host's iproute2/nsenter inside them
 	catch2 python3-pytest busybox-static iproute2 util-linux
 )

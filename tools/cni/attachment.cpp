@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "attachment.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <sstream>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "error.hpp"
+
+namespace lxcnet::cni {
+
+namespace {
+
+constexpr const char *format_tag = "lxcnet-cni attachment 1";
+
+[[noreturn]] void io_error(const std::string &what, int errnum)
+{
+	throw CniError(io_failure, what + ": " + std::strerror(errnum));
+}
+
+/* As the library does for its records: a directory anyone else could write to could feed us devices to move. */
+Fd private_dir(int parent, const std::string &name, const std::string &shown)
+{
+	if (::mkdirat(parent, name.c_str(), 0700) < 0 && errno != EEXIST)
+		io_error("create " + shown, errno);
+	Fd dir(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	if (!dir.valid())
+		io_error("open " + shown, errno);
+	struct stat st{};
+	if (::fstat(dir.get(), &st) < 0)
+		io_error("stat " + shown, errno);
+	if (st.st_uid != ::geteuid() || (st.st_mode & 022))
+		throw CniError(io_failure, shown + " is writable by others or not owned by this user: refusing to use it");
+	return dir;
+}
+
+std::string file_of(const std::string &container_id, const std::string &ifname)
+{
+	return attachment_id(container_id, ifname);
+}
+
+bool to_int(const std::string &s, long long &out)
+{
+	auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+	return ec == std::errc() && end == s.data() + s.size() && !s.empty();
+}
+
+} /* namespace */
+
+std::string attachment_id(const std::string &container_id, const std::string &ifname)
+{
+	return container_id + ":" + ifname;
+}
+
+AttachmentStore::AttachmentStore()
+{
+	const char *env = std::getenv("LXCNET_STATE_DIR");
+	std::string base = env && *env ? env : "/run/lxcnet";
+	Fd top = private_dir(AT_FDCWD, base, base);
+	path_ = base + "/cni";
+	dir_ = private_dir(top.get(), "cni", path_);
+}
+
+std::optional<Attachment> AttachmentStore::read(const std::string &file) const
+{
+	Fd fd(::openat(dir_.get(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+	if (!fd.valid()) {
+		if (errno == ENOENT)
+			return std::nullopt;
+		io_error("open " + path_ + "/" + file, errno);
+	}
+	std::string text;
+	char buf[4096];
+	for (ssize_t n; (n = ::read(fd.get(), buf, sizeof(buf))) != 0;) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			io_error("read " + path_ + "/" + file, errno);
+		text.append(buf, static_cast<size_t>(n));
+		if (text.size() > 65536)
+			break;
+	}
+
+	std::map<std::string, std::string> kv;
+	std::istringstream in(text);
+	std::string line;
+	if (!std::getline(in, line) || line != format_tag)
+		throw CniError(io_failure, "unreadable record " + path_ + "/" + file + ": not an lxcnet-cni attachment record");
+	while (std::getline(in, line)) {
+		auto space = line.find(' ');
+		kv[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
+	}
+	Attachment a;
+	long long dev = 0, ino = 0, host_ifindex = 0, inside_ifindex = 0, preserve = 0, up = 0;
+	a.network = kv["network"];
+	a.container_id = kv["container_id"];
+	a.ifname = kv["ifname"];
+	a.netns = kv["netns"];
+	a.host_name = kv["host_name"];
+	a.mac = kv["mac"];
+	if (a.container_id.empty() || a.ifname.empty() || a.host_name.empty() || !to_int(kv["netns_dev"], dev) ||
+	    !to_int(kv["netns_ino"], ino) || !to_int(kv["host_ifindex"], host_ifindex) ||
+	    !to_int(kv["inside_ifindex"], inside_ifindex) || !to_int(kv["preserve"], preserve) || !to_int(kv["host_was_up"], up))
+		throw CniError(io_failure, "unreadable record " + path_ + "/" + file + ": a field is missing or malformed");
+	a.netns_id = {static_cast<dev_t>(dev), static_cast<ino_t>(ino)};
+	a.host_ifindex = static_cast<int>(host_ifindex);
+	a.inside_ifindex = static_cast<int>(inside_ifindex);
+	a.preserve = preserve != 0;
+	a.host_was_up = up != 0;
+	return a;
+}
+
+std::optional<Attachment> AttachmentStore::load(const std::string &container_id, const std::string &ifname) const
+{
+	return read(file_of(container_id, ifname));
+}
+
+void AttachmentStore::save(const Attachment &a) const
+{
+	std::ostringstream out;
+	out << format_tag << "\n"
+	    << "network " << a.network << "\n"
+	    << "container_id " << a.container_id << "\n"
+	    << "ifname " << a.ifname << "\n"
+	    << "netns " << a.netns << "\n"
+	    << "netns_dev " << a.netns_id.dev << "\n"
+	    << "netns_ino " << a.netns_id.ino << "\n"
+	    << "host_name " << a.host_name << "\n"
+	    << "host_ifindex " << a.host_ifindex << "\n"
+	    << "mac " << a.mac << "\n"
+	    << "inside_ifindex " << a.inside_ifindex << "\n"
+	    << "preserve " << (a.preserve ? 1 : 0) << "\n"
+	    << "host_was_up " << (a.host_was_up ? 1 : 0) << "\n";
+	const std::string text = out.str();
+	const std::string file = file_of(a.container_id, a.ifname);
+	const std::string tmp = "." + file + ".tmp";
+	Fd fd(::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+	if (!fd.valid())
+		io_error("write " + path_ + "/" + tmp, errno);
+	size_t done = 0;
+	while (done < text.size()) {
+		ssize_t n = ::write(fd.get(), text.data() + done, text.size() - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			(void)::unlinkat(dir_.get(), tmp.c_str(), 0);
+			io_error("write " + path_ + "/" + tmp, e);
+		}
+		done += static_cast<size_t>(n);
+	}
+	if (::renameat(dir_.get(), tmp.c_str(), dir_.get(), file.c_str()) < 0) {
+		int e = errno;
+		(void)::unlinkat(dir_.get(), tmp.c_str(), 0);
+		io_error("rename the record into " + path_ + "/" + file, e);
+	}
+}
+
+void AttachmentStore::remove(const std::string &container_id, const std::string &ifname) const
+{
+	const std::string file = file_of(container_id, ifname);
+	if (::unlinkat(dir_.get(), file.c_str(), 0) < 0 && errno != ENOENT)
+		io_error("remove " + path_ + "/" + file, errno);
+}
+
+std::vector<Attachment> AttachmentStore::all(std::vector<std::string> &unreadable) const
+{
+	std::vector<Attachment> out;
+	Fd copy(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (!copy.valid())
+		io_error("open " + path_, errno);
+	DIR *d = ::fdopendir(copy.release());
+	if (!d)
+		io_error("list " + path_, errno);
+	while (dirent *e = ::readdir(d)) {
+		std::string name = e->d_name;
+		if (name.empty() || name[0] == '.')
+			continue;
+		try {
+			if (auto a = read(name))
+				out.push_back(std::move(*a));
+		} catch (const CniError &) {
+			unreadable.push_back(name);
+		}
+	}
+	::closedir(d);
+	return out;
+}
+
+} /* namespace lxcnet::cni */

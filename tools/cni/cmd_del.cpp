@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+
+#include <lxcnet/network_namespace.hpp>
+
+#include "commands.hpp"
+#include "error.hpp"
+#include "ipam.hpp"
+#include "netlink.hpp"
+
+namespace lxcnet::cni {
+
+namespace {
+
+/* The device by the name DEL was given, else by the ifindex it got at ADD (the container may have renamed it). */
+std::optional<std::string> find_device(Netlink &inside, const Attachment &a)
+{
+	Netlink::Link link;
+	if (inside.link(0, a.ifname, link) == 0 && (link.ifindex == a.inside_ifindex || link.mac == a.mac))
+		return link.name;
+	if (a.inside_ifindex > 0 && inside.link(a.inside_ifindex, {}, link) == 0 && link.mac == a.mac)
+		return link.name;
+	return std::nullopt;
+}
+
+/* namespace_gone: the kernel has already decided the device's fate, which the log should say. */
+void forget(const Attachment &a, const std::string &why, bool namespace_gone)
+{
+	const std::string id = attachment_id(a.container_id, a.ifname);
+	std::string names;
+	try {
+		for (const auto &name : lxcnet::NetworkNamespace::forget(id, library_options(a.preserve)))
+			names += (names.empty() ? "" : ", ") + name;
+	} catch (const lxcnet::Error &e) {
+		throw from_library(e, "; the record of " + id + " is kept");
+	}
+	/* stderr is the runtime's log: DEL succeeds, so this is where "not returned" gets said. */
+	std::string line = "lxcnet-cni: " + id + ": " + why + "; " + a.host_name + " was not returned";
+	if (namespace_gone)
+		line += " (the kernel destroys a virtual device with its namespace and puts a physical one in the initial namespace)";
+	if (!names.empty())
+		line += "; forgot the saved configuration of " + names;
+	std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+} /* namespace */
+
+void release(const Attachment &a, const std::string &netns_path, const AttachmentStore &store)
+{
+	const std::string id = attachment_id(a.container_id, a.ifname);
+	Fd netns;
+	int r = netns_path.empty() ? -ENOENT : open_netns(netns_path, netns);
+	if (r < 0 && r != -ENOENT && r != -EINVAL && r != -ENOTDIR)
+		throw CniError(internal, "failed to open netns \"" + netns_path + "\": " + std::strerror(-r), "the record of " + id + " is kept");
+
+	if (r < 0) {
+		forget(a, "network namespace " + (netns_path.empty() ? std::string("(none given)") : netns_path) + " is gone", true);
+	} else if (!(identity_of(netns.get()) == a.netns_id)) {
+		forget(a, netns_path + " is another network namespace than at ADD", true);
+	} else {
+		Netlink inside(netns.get());
+		auto name = find_device(inside, a);
+		if (!name) {
+			forget(a, a.ifname + " is no longer in " + netns_path, false);
+		} else {
+			try {
+				lxcnet::NetworkNamespace(netns_path, id).detach_interface(*name, a.host_name, library_options(a.preserve));
+			} catch (const lxcnet::Error &e) {
+				throw from_library(e, "; " + *name + " stays in the container and DEL can be retried");
+			}
+		}
+	}
+	store.remove(a.container_id, a.ifname);
+}
+
+void cmd_del(const Env &env, const NetConf &conf)
+{
+	AttachmentStore store;
+	if (auto a = store.load(env.container_id, env.ifname)) {
+		if (!env.netns.empty()) {
+			Fd fd, own;
+			/* Returning the device "home" into the namespace it is in would only rename it. */
+			if (open_netns(env.netns, fd) == 0 && open_own_netns(own) == 0 && identity_of(fd.get()) == identity_of(own.get()))
+				throw CniError(invalid_environment, "plugin's netns and netns from CNI_NETNS should not be the same", "CNI_NETNS=" + env.netns);
+		}
+		/* A runtime that lost the namespace may pass none: the recorded path is checked by identity. */
+		release(*a, env.netns.empty() ? a->netns : env.netns, store);
+	}
+	/* Last: the address must not be handed out again while the container still has it. Idempotent in every IPAM plugin. */
+	if (!conf.ipam_type.empty())
+		ipam_exec("DEL", env, conf);
+}
+
+} /* namespace lxcnet::cni */

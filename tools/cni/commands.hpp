@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <string>
+
+#include <lxcnet/error.hpp>
+#include <lxcnet/options.hpp>
+#include <nlohmann/json.hpp>
+
+#include "attachment.hpp"
+#include "env.hpp"
+#include "error.hpp"
+#include "netconf.hpp"
+#include "netns.hpp"
+
+namespace lxcnet::cni {
+
+/* One function per CNI_COMMAND; each throws CniError on failure. */
+nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf);
+void cmd_del(const Env &env, const NetConf &conf);
+void cmd_check(const Env &env, const NetConf &conf);
+void cmd_status(const Env &env, const NetConf &conf);
+void cmd_gc(const Env &env, const NetConf &conf);
+
+/* CNI_NETNS for ADD and CHECK: it must exist, be a network namespace and not be the plugin's own. Code 4 otherwise. */
+Fd open_target(const std::string &path);
+
+/* How the library is asked to move the device: "preserve" is the library's own switch. */
+lxcnet::Options library_options(bool preserve);
+
+/* A library failure as the runtime sees it: the library's message names device, namespace and cause. */
+CniError from_library(const lxcnet::Error &e, const std::string &more = {});
+
+/*
+ * The end of an attachment, for DEL and GC: the device goes home under the
+ * name it had (the record's), if the recorded namespace still holds it;
+ * otherwise the library forgets its records. The attachment record is
+ * removed only when nothing is left to do, so a failed release can be retried.
+ */
+void release(const Attachment &a, const std::string &netns_path, const AttachmentStore &store);
+
+} /* namespace lxcnet::cni */

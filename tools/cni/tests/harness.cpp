@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "harness.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace lxcnet::cni::test {
+
+namespace {
+
+std::string quote(const std::string &word)
+{
+	std::string out = "'";
+	for (char c : word)
+		out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+	return out + "'";
+}
+
+std::string read_fd(int fd)
+{
+	std::string out;
+	(void)::lseek(fd, 0, SEEK_SET);
+	char buf[4096];
+	for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;)
+		out.append(buf, static_cast<size_t>(n));
+	return out;
+}
+
+} /* namespace */
+
+Shell run(const std::string &command)
+{
+	Shell result;
+	FILE *pipe = ::popen((command + " 2>&1").c_str(), "r");
+	if (!pipe)
+		throw std::runtime_error("popen failed: " + command);
+	std::array<char, 4096> buf;
+	size_t n;
+	while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+		result.out.append(buf.data(), n);
+	int status = ::pclose(pipe);
+	result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	return result;
+}
+
+std::string sh(const std::string &command)
+{
+	Shell r = run(command);
+	if (r.status != 0)
+		throw std::runtime_error("`" + command + "` failed with " + std::to_string(r.status) + ": " + r.out);
+	return r.out;
+}
+
+std::string unique_name(const std::string &tag)
+{
+	static unsigned counter;
+	std::string name = "lxk" + tag + std::to_string(::getpid() % 10000) + "x" + std::to_string(counter++);
+	if (name.size() > 15)
+		throw std::logic_error("test name too long: " + name);
+	return name;
+}
+
+StateDir::StateDir()
+{
+	char templ[] = "/tmp/lxk-cni-state.XXXXXX";
+	if (!::mkdtemp(templ))
+		throw std::runtime_error("mkdtemp");
+	path_ = templ;
+	if (const char *old = std::getenv("LXCNET_STATE_DIR")) {
+		saved_ = old;
+		had_saved_ = true;
+	}
+	::setenv("LXCNET_STATE_DIR", path_.c_str(), 1);
+}
+
+StateDir::~StateDir()
+{
+	if (had_saved_)
+		::setenv("LXCNET_STATE_DIR", saved_.c_str(), 1);
+	else
+		::unsetenv("LXCNET_STATE_DIR");
+	(void)run("rm -rf " + quote(path_));
+}
+
+std::vector<std::string> StateDir::files() const
+{
+	std::vector<std::string> out;
+	std::string list = run("cd " + quote(path_) + " && find . -type f | sort").out;
+	size_t start = 0;
+	for (size_t nl; (nl = list.find('\n', start)) != std::string::npos; start = nl + 1)
+		out.push_back(list.substr(start + 2, nl - start - 2));
+	return out;
+}
+
+Netns::Netns(const std::string &tag) : name_(unique_name(tag))
+{
+	sh("ip netns add " + name_);
+	sh(ip() + "link set lo up");
+}
+
+Netns::~Netns()
+{
+	remove();
+}
+
+bool Netns::alive() const
+{
+	return !removed_ && ::access(path().c_str(), F_OK) == 0;
+}
+
+void Netns::remove()
+{
+	if (!removed_)
+		(void)run("ip netns del " + name_);
+	removed_ = true;
+}
+
+Veth::Veth(const Netns *netns, const std::string &tag, const std::string &fixed_name)
+	: ip_(netns ? netns->ip() : "ip "), name_(fixed_name.empty() ? unique_name(tag) : fixed_name), peer_(unique_name("p"))
+{
+	sh(ip_ + "link add " + name_ + " type veth peer name " + peer_);
+	sh(ip_ + "link set " + peer_ + " up");
+}
+
+Veth::~Veth()
+{
+	(void)run(ip_ + "link del " + peer_);
+	(void)run(ip_ + "link del " + name_);
+}
+
+LinkFacts link_facts(const std::string &netns, const std::string &dev)
+{
+	const std::string ip = netns.empty() ? "ip " : "ip -n " + netns + " ";
+	LinkFacts facts;
+	Shell link = run(ip + "-j -d link show dev " + quote(dev));
+	if (link.status != 0)
+		return facts;
+	auto l = nlohmann::json::parse(link.out).at(0);
+	facts.exists = true;
+	facts.ifindex = l.at("ifindex").get<int>();
+	facts.name = l.at("ifname").get<std::string>();
+	for (const auto &flag : l.at("flags"))
+		if (flag == "UP")
+			facts.up = true;
+	facts.mtu = l.at("mtu").get<unsigned>();
+	facts.mac = l.value("address", "");
+	facts.alias = l.value("ifalias", "");
+	auto addrs = nlohmann::json::parse(sh(ip + "-j addr show dev " + quote(dev))).at(0);
+	for (const auto &a : addrs.value("addr_info", nlohmann::json::array())) {
+		std::string local = a.at("local").get<std::string>();
+		if (local.rfind("fe80:", 0) == 0)
+			continue;
+		facts.addresses.push_back(local + "/" + std::to_string(a.at("prefixlen").get<int>()));
+	}
+	for (const char *family : {"-4", "-6"}) {
+		for (const auto &r : nlohmann::json::parse(sh(ip + family + " -j route show dev " + quote(dev)))) {
+			if (r.value("protocol", "") == "kernel")
+				continue;
+			std::string text = r.at("dst").get<std::string>();
+			if (r.contains("gateway"))
+				text += " via " + r.at("gateway").get<std::string>();
+			facts.routes.push_back(text);
+		}
+	}
+	std::sort(facts.addresses.begin(), facts.addresses.end());
+	std::sort(facts.routes.begin(), facts.routes.end());
+	return facts;
+}
+
+std::string Call::show() const
+{
+	return "exit " + std::to_string(status) + "\nstdout: " + out + "\nstderr: " + err;
+}
+
+Call Plugin::exec(const std::map<std::string, std::string> &env, const std::string &stdin_data) const
+{
+	int in = ::memfd_create("cni-in", MFD_CLOEXEC);
+	int out = ::memfd_create("cni-out", MFD_CLOEXEC);
+	int err = ::memfd_create("cni-err", MFD_CLOEXEC);
+	if (in < 0 || out < 0 || err < 0)
+		throw std::runtime_error("memfd_create");
+	if (::write(in, stdin_data.data(), stdin_data.size()) != static_cast<ssize_t>(stdin_data.size()))
+		throw std::runtime_error("write stdin");
+	(void)::lseek(in, 0, SEEK_SET);
+
+	std::vector<std::string> strings = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
+	if (const char *state = std::getenv("LXCNET_STATE_DIR"))
+		strings.push_back(std::string("LXCNET_STATE_DIR=") + state);
+	auto all = extra_env;
+	for (const auto &[k, v] : env)
+		all[k] = v;
+	for (const auto &[k, v] : all)
+		if (!v.empty())
+			strings.push_back(k + "=" + v);
+	std::vector<char *> envp;
+	for (auto &s : strings)
+		envp.push_back(s.data());
+	envp.push_back(nullptr);
+	std::string argv0 = binary;
+	char *argv[] = {argv0.data(), nullptr};
+	const std::string host_path = host_netns.empty() ? "" : "/run/netns/" + host_netns;
+
+	pid_t pid = ::fork();
+	if (pid < 0)
+		throw std::runtime_error("fork");
+	if (pid == 0) {
+		/* The runtime's namespace: the plugin's "host". */
+		if (!host_path.empty()) {
+			int ns = ::open(host_path.c_str(), O_RDONLY | O_CLOEXEC);
+			if (ns < 0 || ::setns(ns, CLONE_NEWNET) < 0)
+				::_exit(126);
+		}
+		if (::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0)
+			::_exit(126);
+		::execve(argv0.c_str(), argv, envp.data());
+		::_exit(127);
+	}
+	int status = 0;
+	while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+	}
+	Call call;
+	call.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	call.out = read_fd(out);
+	call.err = read_fd(err);
+	::close(in);
+	::close(out);
+	::close(err);
+	call.json = nlohmann::json::parse(call.out, nullptr, false);
+	if (call.json.is_discarded())
+		call.json = nullptr;
+	return call;
+}
+
+Call Plugin::call(const std::string &command, const std::string &container_id, const std::string &netns_path,
+		  const std::string &ifname, const nlohmann::json &conf) const
+{
+	return exec({{"CNI_COMMAND", command},
+		     {"CNI_CONTAINERID", container_id},
+		     {"CNI_NETNS", netns_path},
+		     {"CNI_IFNAME", ifname},
+		     {"CNI_PATH", cni_path}},
+		    conf.dump());
+}
+
+std::string lxcnet_cni()
+{
+	const char *path = std::getenv("LXCNET_CNI");
+	if (!path || !*path)
+		throw std::runtime_error("LXCNET_CNI is not set (meson sets it to the built plugin)");
+	return path;
+}
+
+nlohmann::json config(const std::string &version, const std::string &type, const nlohmann::json &extra)
+{
+	nlohmann::json conf = {{"cniVersion", version}, {"name", "lxk-test-net"}, {"type", type}};
+	for (const auto &[k, v] : extra.items())
+		conf[k] = v;
+	return conf;
+}
+
+nlohmann::json with_prev_result(nlohmann::json conf, const nlohmann::json &result)
+{
+	conf["prevResult"] = result;
+	return conf;
+}
+
+} /* namespace lxcnet::cni::test */
