@@ -2,6 +2,10 @@
 #include <lxcnet/container.hpp>
 
 #include <cerrno>
+#include <climits>
+#include <mutex>
+
+#include <fcntl.h>
 
 #include "lxc.hpp"
 #include "mover.hpp"
@@ -18,39 +22,85 @@ using detail::UniqueFd;
 struct __attribute__((visibility("hidden"))) Container::Impl {
 	LxcRef c;
 	std::string name;
+	std::string record_key; /* from the canonical lxcpath, resolved once */
 
-	std::string record_key() const { return detail::container_key(name, detail::canonical_lxcpath(c.get())); }
+	/*
+	 * Init's pidfd, kept between calls: it pins no namespace (so a stopped
+	 * container's veths still die with it), and it saves two liblxc command
+	 * round trips per call. Re-fetched only when init has exited.
+	 */
+	std::mutex mutex;
+	UniqueFd init_pidfd;
 
-	/* The namespace is resolved again on every call, so a restarted container is reached at its new init. */
-	Mover mover(const std::string &op, const std::string &device, const Options &options) const
+	void open(lxc_container *container)
 	{
-		UniqueFd netns;
-		if (!c->is_defined(c.get()))
-			throw Error(ESRCH, device, name, op + ": no container named " + name + " in " + c->config_path);
-		if (int r = detail::container_netns(c.get(), netns); r < 0)
+		if (const char *problem = detail::container_name_problem(container->name ? container->name : ""))
+			throw Error(EINVAL, "", container->name ? container->name : "", std::string("lxcnet::Container: ") + problem);
+		c.reset(container);
+		name = container->name;
+		record_key = detail::container_key(name, detail::canonical_lxcpath(container));
+	}
+
+	/* The netns of init, and a duplicate of its pidfd for the Mover's liveness checks. */
+	void resolve(const std::string &op, const std::string &device, UniqueFd &netns, UniqueFd &pidfd)
+	{
+		std::lock_guard<std::mutex> lock(mutex);
+		int r = -ESRCH;
+		if (init_pidfd.valid())
+			r = detail::open_netns_of_pidfd(init_pidfd.get(), netns);
+		if (r == -ESRCH) {
+			init_pidfd.reset();
+			if (!c->is_defined(c.get()))
+				throw Error(ESRCH, device, name, op + ": no container named " + name + " in " + c->config_path);
+			if (!c->is_running(c.get()))
+				throw Error(ESRCH, device, name, op + ": the container is not running");
+			/* A pidfd, never the bare PID: a PID can be recycled between lookup and open. */
+			init_pidfd.reset(c->init_pidfd(c.get()));
+			if (!init_pidfd.valid())
+				throw Error(ESRCH, device, name, op + ": the container is not running");
+			r = detail::open_netns_of_pidfd(init_pidfd.get(), netns);
+		}
+		if (r < 0)
 			throw Error(-r, device, name, op + (r == -ESRCH ? ": the container is not running" : ": cannot reach the container's network namespace"));
-		return Mover(name, std::move(netns), options.state_dir, record_key());
+		pidfd.reset(::fcntl(init_pidfd.get(), F_DUPFD_CLOEXEC, 0));
+		if (!pidfd.valid())
+			throw Error(errno, device, name, op + ": duplicate the init pidfd");
+	}
+
+	Mover mover(const std::string &op, const std::string &device, const Options &options)
+	{
+		UniqueFd netns, pidfd;
+		resolve(op, device, netns, pidfd);
+		return Mover(name, std::move(netns), options.state_dir, record_key, std::move(pidfd));
 	}
 };
 
 Container::Container(struct lxc_container *c) : impl_(std::make_unique<Impl>())
 {
-	if (!c || !c->name || !lxc_container_get(c))
+	if (!c || !lxc_container_get(c))
 		throw Error(EINVAL, "", "", "lxcnet::Container: NULL or unusable lxc_container");
-	impl_->c.reset(c);
-	impl_->name = c->name;
+	try {
+		impl_->open(c);
+	} catch (...) {
+		if (!impl_->c)
+			lxc_container_put(c);
+		throw;
+	}
 }
 
 Container::Container(const std::string &name, const std::string &lxcpath) : impl_(std::make_unique<Impl>())
 {
 	if (const char *problem = detail::container_name_problem(name))
 		throw Error(EINVAL, "", name, std::string("lxcnet::Container: ") + problem);
+	if (name.size() > NAME_MAX)
+		throw Error(ENAMETOOLONG, "", name, "lxcnet::Container: container name longer than " + std::to_string(NAME_MAX) + " bytes");
 	if (lxcpath.find('\0') != std::string::npos)
 		throw Error(EINVAL, "", name, "lxcnet::Container: lxcpath contains a NUL byte");
-	impl_->c.reset(lxc_container_new(name.c_str(), lxcpath.empty() ? nullptr : lxcpath.c_str()));
-	if (!impl_->c)
-		throw Error(ENOMEM, "", name, "lxcnet::Container: liblxc could not open container " + name);
-	impl_->name = name;
+	lxc_container *c = lxc_container_new(name.c_str(), lxcpath.empty() ? nullptr : lxcpath.c_str());
+	if (!c)
+		throw Error(ESRCH, "", name, "lxcnet::Container: liblxc cannot open container " + name +
+			(lxcpath.empty() ? std::string() : " in " + lxcpath));
+	impl_->open(c);
 }
 
 Container::~Container() = default;
@@ -86,12 +136,13 @@ std::vector<Returned> Container::detach_all_from(const std::string &netns_path, 
 	UniqueFd netns;
 	if (int r = detail::open_netns_path(netns_path.c_str(), netns); r < 0)
 		throw Error(-r, "", impl_->name, "detach all from " + impl_->name + ": open network namespace " + netns_path);
-	Mover mover(impl_->name, std::move(netns), options.state_dir, impl_->record_key());
+	Mover mover(impl_->name, std::move(netns), options.state_dir, impl_->record_key);
 	return mover.detach_all(options.preserve, true);
 }
 
 std::vector<std::string> Container::interfaces() const
 {
+	/* Logically const: only the pidfd cache, guarded by its mutex, may change. */
 	return impl_->mover("list the interfaces of " + impl_->name, "", {}).interfaces();
 }
 

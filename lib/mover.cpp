@@ -63,19 +63,34 @@ void check_names(const std::string &op, const std::string &label, const std::str
 		throw Error(EINVAL, dev, label, op + ": " + problem);
 }
 
-Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key)
+Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key, UniqueFd init_pidfd)
 	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
-	  inside_netns_(std::move(inside_netns))
+	  inside_netns_(std::move(inside_netns)), init_pidfd_(std::move(init_pidfd))
 {
 	op_ = "open " + label_;
 	if (int r = open_own_netns(host_netns_); r < 0)
 		fail(-r, "open the caller's network namespace");
-	if (int r = netns_id(inside_netns_.get(), inside_id_); r < 0)
-		fail(-r, "identify the container's network namespace");
 	if (int r = host_.open(); r < 0)
 		fail(-r, "open a netlink socket");
-	if (int r = inside_.open(inside_netns_.get()); r < 0)
+	if (int r = inside_.open(inside_netns_.get(), host_netns_.get()); r < 0)
 		fail(-r, "open a netlink socket in the container's network namespace");
+	if (int r = netns_id(inside_netns_.get(), inside_.fd(), inside_id_); r < 0)
+		fail(-r, "identify the container's network namespace");
+}
+
+void Mover::lock_host(bool required)
+{
+	HostLock lock;
+	int r = lock.acquire(state_dir_, required);
+	if (r < 0 && required)
+		fail(-r, "lock the state directory " + state_dir_path(state_dir_));
+	if (r == 0)
+		host_lock_ = std::move(lock);
+}
+
+bool Mover::init_exited() const noexcept
+{
+	return init_pidfd_.valid() && has_exited(init_pidfd_.get());
 }
 
 void Mover::fail(int errnum, const std::string &cause) const
@@ -87,11 +102,25 @@ RecordStore &Mover::store()
 {
 	if (!store_) {
 		RecordStore store;
-		if (int r = store.open(state_dir_, record_key_); r < 0)
+		if (int r = store.open(state_dir_, record_key_, true); r < 0)
 			fail(-r, "open the record directory for " + record_key_);
 		store_ = std::move(store);
 	}
 	return *store_;
+}
+
+RecordStore *Mover::existing_store()
+{
+	if (!store_) {
+		RecordStore store;
+		int r = store.open(state_dir_, record_key_, false);
+		if (r == -ENOENT)
+			return nullptr;
+		if (r < 0)
+			fail(-r, "open the record directory for " + record_key_);
+		store_ = std::move(store);
+	}
+	return &*store_;
 }
 
 void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve)
@@ -99,8 +128,13 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	device_ = dev;
 	op_ = "attach " + dev + " -> " + label_ + ":" + (dst_in.empty() ? dev : dst_in);
 	check_names(op_, label_, dev, dst_in);
+	/* The locks come first, so two callers never both pass the checks below. */
+	lock_host(preserve);
 	if (preserve)
-		store(); /* the lock comes first, so two callers never both pass the checks below */
+		store();
+	/* We may have waited on a lock while the container stopped: its namespace is dying with everything in it. */
+	if (init_exited())
+		fail(ESRCH, "the container stopped (its init exited) before the move; nothing was moved");
 
 	RtnlLink link;
 	if (int r = host_.get_link(0, dev, link); r < 0)
@@ -134,25 +168,32 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		fail(-r, cause);
 	}
 
+	if (!preserve && !init_exited())
+		return; /* a bare move needs nothing more of the device */
+
 	/* The kernel keeps the ifindex only if it is free in the target: read it again. */
 	RtnlLink moved;
 	int r = inside_.get_link(0, dst, moved);
 	if (r < 0)
 		fail(r == -ENODEV ? ESTALE : -r, "find " + dst + " in the container after the move" + detail_of(inside_));
-	if (!preserve)
-		return;
 
 	std::string step;
-	record.inside_ifindex = rtnl_link_get_ifindex(moved.get());
-	r = apply_checked(inside_, moved.get(), before, step);
-	if (r == 0 && record.inside_ifindex != before.ifindex) {
-		step = "update the record";
-		r = store().save(record);
+	if (init_exited()) {
+		r = -ESRCH;
+		step = "the container stopped during the attach";
+	} else {
+		record.inside_ifindex = rtnl_link_get_ifindex(moved.get());
+		r = apply_checked(inside_, moved.get(), before, step);
+		if (r == 0 && record.inside_ifindex != before.ifindex) {
+			step = "update the record";
+			r = store().save(record);
+		}
+		if (r == 0)
+			return;
+		step += " in the container" + detail_of(inside_);
 	}
-	if (r == 0)
-		return;
 
-	std::string cause = step + " in the container" + detail_of(inside_);
+	const std::string cause = step;
 	std::string rollback_step;
 	int rr = move(inside_, moved.get(), host_netns_.get(), before.name);
 	if (rr < 0) {
@@ -168,6 +209,8 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		forget();
 		fail(-r, cause + "; rolled back: " + before.name + " is on the host as before");
 	}
+	if (!preserve)
+		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
 	(void)store().save(record);
 	fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) +
 		 "); the record in " + store().path() + " is kept so the device can still be returned");
@@ -176,6 +219,9 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 std::string Mover::undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply)
 {
 	/* Kernel 6.18 moves first and renames after: a taken target name leaves the device moved under its old name. */
+	RtnlLink here;
+	if (back.get_link(state.ifindex, {}, here) == 0 && mac_of(here.get()) == state.mac)
+		return {}; /* it never left: whatever bears its name over there is another device */
 	RtnlLink stray;
 	if (there.get_link(0, state.name, stray) < 0)
 		return {};
@@ -192,27 +238,31 @@ std::string Mover::undo_partial_move(NetlinkSocket &there, int back_netns, Netli
 
 std::optional<RecordStore::Entry> Mover::find_record(rtnl_link *link, bool name_given)
 {
+	if (!existing_store())
+		return std::nullopt;
 	std::vector<RecordStore::Entry> records;
 	std::vector<std::string> unreadable;
 	if (int r = store().load(records, unreadable); r < 0)
 		fail(-r, "read the records in " + store().path());
 	const int ifindex = rtnl_link_get_ifindex(link);
 	const std::string mac = mac_of(link);
+	const RecordStore::Entry *stale = nullptr;
+	const char *why = nullptr;
 	for (auto &entry : records) {
 		if (entry.record.inside_ifindex != ifindex)
 			continue;
-		const char *stale = nullptr;
-		if (!(entry.record.netns == inside_id_))
-			stale = "the container has been restarted since";
-		else if (entry.record.host.mac != mac)
-			stale = "its MAC address has changed";
-		if (!stale)
-			return std::move(entry);
-		if (!name_given)
-			fail(ESTALE, "the record " + store().path() + "/" + entry.file + " no longer matches the device: " + stale +
-					     "; name the host device to detach it anyway");
-		(void)store().remove(entry.record);
+		if (entry.record.netns == inside_id_ && entry.record.host.mac == mac)
+			return std::move(entry); /* a valid record wins, whatever stale ones lie beside it */
+		if (!stale) {
+			stale = &entry;
+			why = entry.record.netns == inside_id_ ? "its MAC address has changed" : "the container has been restarted since";
+		}
 	}
+	if (stale && !name_given)
+		fail(ESTALE, "the record " + store().path() + "/" + stale->file + " no longer matches the device: " + why +
+				     "; name the host device to detach it anyway");
+	if (stale)
+		(void)store().remove(stale->record);
 	if (!unreadable.empty() && !name_given)
 		fail(EBADMSG, "unreadable record " + store().path() + "/" + unreadable.front() +
 				      " may be this device's; name the host device to detach it");
@@ -224,7 +274,8 @@ void Mover::detach(const std::string &dev, const std::string &dst, bool preserve
 	device_ = dev;
 	op_ = "detach " + label_ + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
 	check_names(op_, label_, dev, dst);
-	store();
+	lock_host(false);
+	existing_store(); /* the lock, if the container has records, before the device is looked up */
 
 	RtnlLink link;
 	if (int r = inside_.get_link(0, dev, link); r < 0)
@@ -286,6 +337,9 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 {
 	device_.clear();
 	op_ = "detach all from " + label_;
+	lock_host(false);
+	if (!existing_store())
+		return {};
 	std::vector<RecordStore::Entry> records;
 	std::vector<std::string> unreadable;
 	if (int r = store().load(records, unreadable); r < 0)

@@ -27,8 +27,12 @@ void check_names(const std::string &op, const std::string &label, const std::str
  */
 class Mover final {
 public:
-	/* label names the other side in messages; record_key selects its record directory. Throws Error. */
-	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key);
+	/*
+	 * label names the other side in messages; record_key selects its record
+	 * directory; init_pidfd, if valid, is the process whose namespace this
+	 * is, so an attach can tell that it died mid-call. Throws Error.
+	 */
+	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key, UniqueFd init_pidfd = {});
 
 	void attach(const std::string &dev, const std::string &dst, bool preserve);
 	void detach(const std::string &dev, const std::string &dst, bool preserve);
@@ -38,7 +42,13 @@ public:
 
 private:
 	[[noreturn]] void fail(int errnum, const std::string &cause) const;
+	/* The container's records, created if need be (attach) and locked for the rest of the call. */
+	/* required: fail if the lock cannot be had; otherwise go on without (no state directory: nothing to guard). */
+	void lock_host(bool required);
+	bool init_exited() const noexcept;
 	RecordStore &store();
+	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
+	RecordStore *existing_store();
 	std::optional<RecordStore::Entry> find_record(rtnl_link *link, bool name_given);
 	Returned detach_link(rtnl_link *link, const Record *record, const std::string &dst, bool preserve, bool fallback_names);
 	/* After a failed move: if the kernel moved the device without renaming it, move it back. Says what it did. */
@@ -49,9 +59,11 @@ private:
 	std::string record_key_;
 	UniqueFd host_netns_;
 	UniqueFd inside_netns_;
+	UniqueFd init_pidfd_;
 	NsId inside_id_;
 	NetlinkSocket host_;
 	NetlinkSocket inside_;
+	std::optional<HostLock> host_lock_;
 	std::optional<RecordStore> store_;
 	std::string op_;     /* "attach veth7 -> web1:eth1", the start of every message */
 	std::string device_; /* the device of the current operation, for Error::device() */

@@ -9,7 +9,9 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
@@ -17,6 +19,9 @@
 #ifndef PIDFD_GET_NET_NAMESPACE
 /* linux/pidfd.h since 6.11; Debian 12's headers predate it. */
 #define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4)
+#endif
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
 #endif
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -102,29 +107,42 @@ int open_netns_path(const char *path, UniqueFd &out) noexcept
 	return 0;
 }
 
-int netns_id(int fd, NsId &out) noexcept
+int netns_id(int netns_fd, int socket_in_it, NsId &out) noexcept
 {
 	struct stat st;
-	if (::fstat(fd, &st) < 0)
+	if (::fstat(netns_fd, &st) < 0)
 		return -errno;
-	out = {st.st_dev, st.st_ino};
+	uint64_t cookie = 0;
+	socklen_t len = sizeof(cookie);
+	if (::getsockopt(socket_in_it, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		cookie = 0; /* before 5.14: the inode is all there is */
+	out = {st.st_dev, st.st_ino, cookie};
 	return 0;
 }
 
-int NetnsGuard::enter(int target_netns_fd) noexcept
+bool has_exited(int pidfd) noexcept
+{
+	/* A pidfd polls readable once its process has exited, reaped or not. */
+	struct pollfd p = {pidfd, POLLIN, 0};
+	return ::poll(&p, 1, 0) > 0;
+}
+
+int NetnsGuard::enter(int target_netns_fd, int home) noexcept
 {
 	UniqueFd saved;
-	if (int r = open_own_netns(saved); r < 0)
-		return r;
+	if (home < 0)
+		if (int r = open_own_netns(saved); r < 0)
+			return r;
 	if (::setns(target_netns_fd, CLONE_NEWNET) < 0)
 		return -errno;
 	saved_ = std::move(saved);
+	home_ = home >= 0 ? home : saved_.get();
 	return 0;
 }
 
 NetnsGuard::~NetnsGuard()
 {
-	if (saved_.valid() && ::setns(saved_.get(), CLONE_NEWNET) < 0)
+	if (home_ >= 0 && ::setns(home_, CLONE_NEWNET) < 0)
 		std::abort();
 }
 

@@ -1,16 +1,24 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <cstdint>
+
 #include <sys/types.h>
 
 #include "unique_fd.hpp"
 
 namespace lxcnet::detail {
 
-/* Identity of a namespace: what stat(2) says of its nsfs file. */
+/*
+ * Identity of a network namespace. The inode alone is not enough: the kernel
+ * reuses it, so a restarted container's new namespace often has the old one's.
+ * The netns cookie (SO_NETNS_COOKIE, Linux 5.14) is never reused during a
+ * boot; 0 where the kernel has none.
+ */
 struct NsId {
 	dev_t dev = 0;
 	ino_t ino = 0;
+	uint64_t cookie = 0;
 	bool operator==(const NsId &) const = default;
 };
 
@@ -20,8 +28,10 @@ int open_own_netns(UniqueFd &out) noexcept;
 int open_netns_of_pidfd(int pidfd, UniqueFd &out) noexcept;
 /* A namespace file such as LXC_NET_NS; refuses anything that is not a network namespace. Returns -errno. */
 int open_netns_path(const char *path, UniqueFd &out) noexcept;
-/* Identity of the namespace behind fd; -errno on failure. */
-int netns_id(int fd, NsId &out) noexcept;
+/* Identity of the namespace behind netns_fd, with the cookie read from a socket created in it. -errno on failure. */
+int netns_id(int netns_fd, int socket_in_it, NsId &out) noexcept;
+/* Whether the process behind pidfd has exited (a zombie counts as exited). */
+bool has_exited(int pidfd) noexcept;
 
 /*
  * Switches the calling thread into a network namespace for as long as it
@@ -32,8 +42,12 @@ int netns_id(int fd, NsId &out) noexcept;
 class NetnsGuard final {
 public:
 	NetnsGuard() noexcept = default;
-	/* Returns -errno, with the thread unchanged, if it cannot switch. */
-	int enter(int target_netns_fd) noexcept;
+	/*
+	 * Returns -errno, with the thread unchanged, if it cannot switch. home is
+	 * the caller's own netns fd if it has one open (borrowed, must outlive
+	 * the guard), saving a second open of /proc/thread-self/ns/net.
+	 */
+	int enter(int target_netns_fd, int home = -1) noexcept;
 	/* A failed switch back is std::abort(): a thread left in a container's netns would silently act there. */
 	~NetnsGuard();
 	NetnsGuard(const NetnsGuard &) = delete;
@@ -41,6 +55,7 @@ public:
 
 private:
 	UniqueFd saved_;
+	int home_ = -1;
 };
 
 } /* namespace lxcnet::detail */

@@ -78,7 +78,9 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 	if (const char *problem = detail::container_name_problem(id))
 		throw Error(EINVAL, "", id, "forget the records of " + id + ": bad id: " + problem);
 	detail::RecordStore store;
-	if (int r = store.open(options.state_dir, record_key(id)); r < 0)
+	if (int r = store.open(options.state_dir, record_key(id), false); r == -ENOENT)
+		return {};
+	else if (r < 0)
 		throw Error(-r, "", id, "forget the records of " + id + ": open the record directory");
 	std::vector<detail::RecordStore::Entry> records;
 	std::vector<std::string> unreadable;

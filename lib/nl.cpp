@@ -84,7 +84,7 @@ int NetlinkSocket::on_error(struct sockaddr_nl *, struct nlmsgerr *err, void *ar
 	return NL_STOP;
 }
 
-int NetlinkSocket::open(int netns_fd) noexcept
+int NetlinkSocket::open(int netns_fd, int home) noexcept
 {
 	NlSockPtr sock(nl_socket_alloc());
 	if (!sock)
@@ -92,7 +92,7 @@ int NetlinkSocket::open(int netns_fd) noexcept
 	int r;
 	{
 		NetnsGuard guard;
-		if (netns_fd >= 0 && (r = guard.enter(netns_fd)) < 0)
+		if (netns_fd >= 0 && (r = guard.enter(netns_fd, home)) < 0)
 			return r;
 		r = nl_connect(sock.get(), NETLINK_ROUTE);
 	}

@@ -36,8 +36,9 @@ public:
 	NetlinkSocket(const NetlinkSocket &) = delete;
 	NetlinkSocket &operator=(const NetlinkSocket &) = delete;
 
-	/* Opens the socket in the calling thread's netns, or in netns_fd's if >= 0. Returns -errno. */
-	int open(int netns_fd = -1) noexcept;
+	/* Opens the socket in the calling thread's netns, or in netns_fd's if >= 0 (home: see NetnsGuard). Returns -errno. */
+	int open(int netns_fd = -1, int home = -1) noexcept;
+	int fd() const noexcept { return nl_socket_get_fd(sock_.get()); }
 
 	/* One RTM_GETLINK by index (if > 0) or by name. -ENODEV if absent. */
 	int get_link(int ifindex, const std::string &name, RtnlLink &out) noexcept;

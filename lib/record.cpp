@@ -65,6 +65,9 @@ bool valid_ip(int family, const std::string &text, bool may_be_empty)
 {
 	if (text.empty())
 		return may_be_empty;
+	/* inet_pton would stop at an embedded NUL and accept what format_record then writes back differently. */
+	if (text.find('\0') != std::string::npos)
+		return false;
 	unsigned char bin[16];
 	return inet_pton(family, text.c_str(), bin) == 1;
 }
@@ -162,7 +165,7 @@ std::string format_record(const Record &r)
 	const LinkState &h = r.host;
 	std::string out(magic);
 	out += "\ncontainer " + escape(r.container);
-	out += "\nnetns " + std::to_string(r.netns.dev) + " " + std::to_string(r.netns.ino);
+	out += "\nnetns " + std::to_string(r.netns.dev) + " " + std::to_string(r.netns.ino) + " " + std::to_string(r.netns.cookie);
 	out += "\nname " + escape(h.name);
 	out += "\nifindex " + std::to_string(h.ifindex);
 	out += "\nmac " + h.mac;
@@ -222,7 +225,8 @@ int parse_record(std::string_view text, Record &out) noexcept
 			if (key == "container") {
 				ok = scalar(1u << 0, 2) && unescape(words[1], r.container) && !r.container.empty();
 			} else if (key == "netns") {
-				ok = scalar(1u << 1, 3) && number(words[1], r.netns.dev) && number(words[2], r.netns.ino);
+				ok = scalar(1u << 1, 4) && number(words[1], r.netns.dev) && number(words[2], r.netns.ino) &&
+				     number(words[3], r.netns.cookie);
 			} else if (key == "name") {
 				ok = scalar(1u << 2, 2) && unescape(words[1], r.host.name) && !ifname_problem(r.host.name);
 			} else if (key == "ifindex") {

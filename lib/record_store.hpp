@@ -25,18 +25,21 @@ public:
 	RecordStore() = default;
 	RecordStore(RecordStore &&) noexcept = default;
 	RecordStore &operator=(RecordStore &&) noexcept = default;
-	/* Removes the container's directory if no record is left in it, then drops the lock. */
+	/* If this store removed a record and none is left, removes the container's directory; then drops the lock. */
 	~RecordStore();
 
-	/* state_dir empty: $LXCNET_STATE_DIR, else /run/lxcnet. Returns -errno. */
-	int open(const std::string &state_dir, const std::string &key) noexcept;
+	/*
+	 * state_dir empty: $LXCNET_STATE_DIR, else /run/lxcnet. Returns -errno;
+	 * without create, -ENOENT when the container has no records at all.
+	 */
+	int open(const std::string &state_dir, const std::string &key, bool create) noexcept;
 
 	/* Every readable record; files that are not (garbage, symlinks, torn writes) are listed in `unreadable`. */
 	int load(std::vector<Entry> &records, std::vector<std::string> &unreadable) const noexcept;
 	int save(const Record &record) const noexcept;
-	int remove(const Record &record) const noexcept;
+	int remove(const Record &record) noexcept;
 	/* By file name: also for records that cannot be read. */
-	int remove_file(const std::string &file) const noexcept;
+	int remove_file(const std::string &file) noexcept;
 
 	const std::string &path() const noexcept { return path_; }
 	static std::string file_name(const Record &record);
@@ -46,7 +49,26 @@ private:
 	UniqueFd dir_;
 	std::string key_;
 	std::string path_;
+	bool removed_ = false; /* only then can the directory have become empty */
 };
+
+/*
+ * An exclusive flock on the state directory itself, held across one attach or
+ * detach: a detach brings a device home and then re-applies its
+ * configuration in several steps, and an attach into another container
+ * (which takes another container's lock) must not grab the device in between.
+ */
+class HostLock final {
+public:
+	/* create: make the state directory if it does not exist. Returns -errno. */
+	int acquire(const std::string &state_dir, bool create) noexcept;
+
+private:
+	UniqueFd dir_;
+};
+
+/* The state directory: state_dir, else $LXCNET_STATE_DIR, else /run/lxcnet. */
+std::string state_dir_path(const std::string &state_dir);
 
 /* The directory name of one container's records: "<name>@<hash of its canonical lxcpath>". */
 std::string container_key(const std::string &name, const std::string &canonical_lxcpath);

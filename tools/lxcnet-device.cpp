@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcnet-device: lxc-device's command line, with lxcnet behind it. */
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <getopt.h>
@@ -54,6 +55,17 @@ struct Args {
 	std::vector<std::string> words;
 };
 
+std::string printable(const std::string &name)
+{
+	std::string out;
+	for (unsigned char c : name) {
+		char hex[5];
+		std::snprintf(hex, sizeof(hex), "\\x%02x", c);
+		out += c < 0x20 || c == 0x7f ? std::string(hex) : std::string(1, static_cast<char>(c));
+	}
+	return out;
+}
+
 /* "ENODEV" for 19: what scripts match on. */
 const char *errno_name(int errnum)
 {
@@ -71,7 +83,7 @@ public:
 			std::cout << "{\"ok\":false,\"errno\":" << errnum << ",\"error\":" << json_string(errno_name(errnum))
 				  << ",\"message\":" << json_string(message) << "}\n";
 		if (!args_.quiet)
-			std::cerr << "lxcnet-device: " << (args_.name.empty() ? "" : args_.name + ": ") << message << "\n";
+			std::cerr << "lxcnet-device: " << (args_.name.empty() ? "" : printable(args_.name) + ": ") << printable(message) << "\n";
 		return code;
 	}
 
@@ -170,8 +182,9 @@ int run(Args &args)
 					std::cout << (i ? "," : "") << json_string(names[i]);
 				std::cout << "]}\n";
 			} else {
+				/* Names come from inside the container: no raw control bytes onto the caller's terminal. */
 				for (const auto &n : names)
-					std::cout << n << "\n";
+					std::cout << printable(n) << "\n";
 			}
 			return 0;
 		}
@@ -179,6 +192,9 @@ int run(Args &args)
 		if ((verb == "add" || verb == "del") && (arity == 1 || arity == 2)) {
 			const std::string &dev = args.words[1];
 			const std::string dst = arity == 2 ? args.words[2] : "";
+			/* Omitted keeps the name; given but empty is a bad name, as in the C API. */
+			if (arity == 2 && dst.empty())
+				return cli.fail(exit_failure, verb + " " + dev + ": empty destination name", EINVAL);
 			lxcnet::Container box(args.name, args.lxcpath);
 			if (is_device_node(dev))
 				return device_node(args, cli, verb == "add", dev, dst);

@@ -16,7 +16,7 @@ Record sample()
 {
 	Record r;
 	r.container = "web1";
-	r.netns = {4, 4026532181};
+	r.netns = {4, 4026532181, 8193};
 	r.host.name = "veth7";
 	r.host.ifindex = 42;
 	r.host.mac = "02:00:00:aa:bb:01";
@@ -87,4 +87,7 @@ TEST_CASE("damaged records are refused, never half-applied", "[record]")
 	CHECK(parse_record(with("alias ", "alias %Z"), out) == -EBADMSG);
 	CHECK(parse_record(with("scope=0 flags=0", "scope=0 flags=0 flags=0"), out) == -EBADMSG);
 	CHECK(parse_record(with("inside-ifindex 43\n", ""), out) == -EBADMSG);
+	CHECK(parse_record(with("local=10.0.0.1", "local=10.0.0.1%00%25"), out) == -EBADMSG);
+	CHECK(parse_record(with("gw=10.0.0.254", "gw=10.0.0.254%00"), out) == -EBADMSG);
+	CHECK(parse_record(with(" 8193\n", "\n"), out) == -EBADMSG);
 }
