@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "rtnl.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <system_error>
+
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace lxb {
+
+namespace {
+
+[[noreturn]] void throw_errno(int errnum, const std::string &what)
+{
+	throw std::system_error(errnum, std::generic_category(), what);
+}
+
+/* Room for a header, its family struct and a few small attributes; nothing the floor sends is bigger. */
+template <class Family>
+struct Request {
+	nlmsghdr hdr;
+	Family body;
+	char attrs[96];
+
+	Request(unsigned short type, unsigned short flags) : hdr{}, body{}, attrs{}
+	{
+		hdr.nlmsg_len = NLMSG_LENGTH(sizeof(Family));
+		hdr.nlmsg_type = type;
+		hdr.nlmsg_flags = static_cast<unsigned short>(NLM_F_REQUEST | flags);
+	}
+};
+using LinkRequest = Request<ifinfomsg>;
+
+template <class Req>
+void put_attr(Req &req, unsigned short type, const void *data, size_t len)
+{
+	size_t at = NLMSG_ALIGN(req.hdr.nlmsg_len);
+	if (at + RTA_SPACE(len) > sizeof(req))
+		throw std::length_error("netlink request overflow");
+	auto *rta = reinterpret_cast<rtattr *>(reinterpret_cast<char *>(&req) + at);
+	rta->rta_type = type;
+	rta->rta_len = static_cast<unsigned short>(RTA_LENGTH(len));
+	std::memcpy(RTA_DATA(rta), data, len);
+	req.hdr.nlmsg_len = static_cast<unsigned>(at + RTA_SPACE(len));
+}
+
+const sockaddr_nl kernel_addr = {AF_NETLINK, 0, 0, 0};
+
+} /* namespace */
+
+void Fd::reset(int fd)
+{
+	if (fd_ >= 0)
+		::close(fd_);
+	fd_ = fd;
+}
+
+Fd open_own_netns()
+{
+	int fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		throw_errno(errno, "open /proc/thread-self/ns/net");
+	return Fd(fd);
+}
+
+RtnlSocket::RtnlSocket(int netns_fd)
+{
+	Fd home;
+	if (netns_fd >= 0) {
+		home = open_own_netns();
+		if (::setns(netns_fd, CLONE_NEWNET) < 0)
+			throw_errno(errno, "setns into the container's netns");
+	}
+	int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	int saved = errno;
+	/* Staying in the container's netns by accident would silently measure the wrong thing for the rest of the run. */
+	if (home.valid() && ::setns(home.get(), CLONE_NEWNET) < 0)
+		std::abort();
+	if (fd < 0)
+		throw_errno(saved, "netlink socket");
+	fd_.reset(fd);
+}
+
+int RtnlSocket::transact_ack(void *request, unsigned len)
+{
+	auto *hdr = static_cast<nlmsghdr *>(request);
+	hdr->nlmsg_seq = ++seq_;
+	if (::sendto(fd_.get(), request, len, 0, reinterpret_cast<const sockaddr *>(&kernel_addr), sizeof(kernel_addr)) < 0)
+		return -errno;
+	alignas(nlmsghdr) char buf[8192];
+	for (;;) {
+		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		int left = static_cast<int>(n);
+		for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != hdr->nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+		}
+	}
+}
+
+int RtnlSocket::move(int ifindex, int to_netns_fd, const std::string &new_name)
+{
+	LinkRequest req(RTM_NEWLINK, NLM_F_ACK);
+	req.body.ifi_family = AF_UNSPEC;
+	req.body.ifi_index = ifindex;
+	uint32_t fd = static_cast<uint32_t>(to_netns_fd);
+	put_attr(req, IFLA_NET_NS_FD, &fd, sizeof(fd));
+	put_attr(req, IFLA_IFNAME, new_name.c_str(), new_name.size() + 1);
+	return transact_ack(&req, req.hdr.nlmsg_len);
+}
+
+int RtnlSocket::add_address(int ifindex, int family, const void *addr, unsigned prefixlen)
+{
+	Request<ifaddrmsg> req(RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	req.body.ifa_family = static_cast<unsigned char>(family);
+	req.body.ifa_prefixlen = static_cast<unsigned char>(prefixlen);
+	req.body.ifa_scope = RT_SCOPE_UNIVERSE;
+	req.body.ifa_index = static_cast<unsigned>(ifindex);
+	put_attr(req, IFA_LOCAL, addr, family == AF_INET ? 4 : 16);
+	return transact_ack(&req, req.hdr.nlmsg_len);
+}
+
+int RtnlSocket::set_up(int ifindex)
+{
+	LinkRequest req(RTM_NEWLINK, NLM_F_ACK);
+	req.body.ifi_family = AF_UNSPEC;
+	req.body.ifi_index = ifindex;
+	req.body.ifi_flags = IFF_UP;
+	req.body.ifi_change = IFF_UP;
+	return transact_ack(&req, req.hdr.nlmsg_len);
+}
+
+int RtnlSocket::add_route4(int ifindex, const void *dst, unsigned dst_len, const void *gateway)
+{
+	Request<rtmsg> req(RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+	req.body.rtm_family = AF_INET;
+	req.body.rtm_dst_len = static_cast<unsigned char>(dst_len);
+	req.body.rtm_table = RT_TABLE_MAIN;
+	req.body.rtm_protocol = RTPROT_BOOT;
+	req.body.rtm_scope = RT_SCOPE_UNIVERSE;
+	req.body.rtm_type = RTN_UNICAST;
+	uint32_t oif = static_cast<uint32_t>(ifindex);
+	put_attr(req, RTA_DST, dst, 4);
+	put_attr(req, RTA_GATEWAY, gateway, 4);
+	put_attr(req, RTA_OIF, &oif, sizeof(oif));
+	return transact_ack(&req, req.hdr.nlmsg_len);
+}
+
+int RtnlSocket::ifindex_of(const std::string &name)
+{
+	LinkRequest req(RTM_GETLINK, 0);
+	req.hdr.nlmsg_seq = ++seq_;
+	req.body.ifi_family = AF_UNSPEC;
+	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+	put_attr(req, IFLA_EXT_MASK, &mask, sizeof(mask));
+	put_attr(req, IFLA_IFNAME, name.c_str(), name.size() + 1);
+	if (::sendto(fd_.get(), &req, req.hdr.nlmsg_len, 0, reinterpret_cast<const sockaddr *>(&kernel_addr), sizeof(kernel_addr)) < 0)
+		return -errno;
+	alignas(nlmsghdr) char buf[32768];
+	for (;;) {
+		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		int left = static_cast<int>(n);
+		for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != req.hdr.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == RTM_NEWLINK)
+				return static_cast<const ifinfomsg *>(NLMSG_DATA(h))->ifi_index;
+		}
+	}
+}
+
+int RtnlSocket::count_links()
+{
+	struct {
+		nlmsghdr hdr;
+		ifinfomsg ifi;
+	} req{};
+	req.hdr.nlmsg_len = sizeof(req);
+	req.hdr.nlmsg_type = RTM_GETLINK;
+	req.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req.hdr.nlmsg_seq = ++seq_;
+	req.ifi.ifi_family = AF_UNSPEC;
+	if (::sendto(fd_.get(), &req, sizeof(req), 0, reinterpret_cast<const sockaddr *>(&kernel_addr), sizeof(kernel_addr)) < 0)
+		return -errno;
+	alignas(nlmsghdr) static char buf[65536]; /* static: a dump buffer this size does not belong on the stack */
+	int count = 0;
+	for (;;) {
+		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		int left = static_cast<int>(n);
+		for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != req.hdr.nlmsg_seq)
+				continue;
+			if (h->nlmsg_type == NLMSG_DONE)
+				return count;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == RTM_NEWLINK)
+				count++;
+		}
+	}
+}
+
+} /* namespace lxb */

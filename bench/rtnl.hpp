@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <string>
+
+namespace lxb {
+
+/* An owned file descriptor; the benchmark holds few, but every one must be closed for the fd count to mean anything. */
+class Fd {
+public:
+	Fd() = default;
+	explicit Fd(int fd) : fd_(fd) {}
+	~Fd() { reset(); }
+	Fd(Fd &&o) noexcept : fd_(o.release()) {}
+	Fd &operator=(Fd &&o) noexcept
+	{
+		if (this != &o)
+			reset(o.release());
+		return *this;
+	}
+	Fd(const Fd &) = delete;
+	Fd &operator=(const Fd &) = delete;
+
+	int get() const { return fd_; }
+	bool valid() const { return fd_ >= 0; }
+	int release()
+	{
+		int fd = fd_;
+		fd_ = -1;
+		return fd;
+	}
+	void reset(int fd = -1);
+
+private:
+	int fd_ = -1;
+};
+
+/* The calling thread's network namespace. */
+Fd open_own_netns();
+
+/*
+ * A plain NETLINK_ROUTE socket, no libnl: the floor contender must cost what
+ * the kernel costs and nothing more, so every request is built by hand.
+ */
+class RtnlSocket {
+public:
+	/* Created inside netns_fd (or the caller's netns if -1); the thread is back in its own netns on return. */
+	explicit RtnlSocket(int netns_fd = -1);
+
+	/*
+	 * The floor: one RTM_NEWLINK by ifindex carrying IFLA_NET_NS_FD and
+	 * IFLA_IFNAME, then the ACK. Returns 0 or -errno.
+	 */
+	int move(int ifindex, int to_netns_fd, const std::string &new_name);
+
+	/*
+	 * The floor of preservation: what it takes at least to give a moved
+	 * device its configuration back when the caller already knows it. Each
+	 * is one request and its ACK; 0 or -errno.
+	 */
+	int add_address(int ifindex, int family, const void *addr, unsigned prefixlen);
+	int set_up(int ifindex);
+	int add_route4(int ifindex, const void *dst, unsigned dst_len, const void *gateway);
+
+	/* RTM_GETLINK by name: the ifindex, or -errno (-ENODEV when absent). Used only outside timed windows. */
+	int ifindex_of(const std::string &name);
+
+	/* Number of links in the socket's netns (one RTM_GETLINK dump). Outside timed windows only. */
+	int count_links();
+
+private:
+	int transact_ack(void *request, unsigned len);
+	Fd fd_;
+	unsigned seq_ = 1;
+};
+
+} /* namespace lxb */
