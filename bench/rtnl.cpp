@@ -57,13 +57,6 @@ const sockaddr_nl kernel_addr = {AF_NETLINK, 0, 0, 0};
 
 } /* namespace */
 
-void Fd::reset(int fd)
-{
-	if (fd_ >= 0)
-		::close(fd_);
-	fd_ = fd;
-}
-
 Fd open_own_netns()
 {
 	int fd = ::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);

@@ -3,37 +3,12 @@
 
 #include <string>
 
+#include "unique_fd.hpp"
+
 namespace lxb {
 
-/* An owned file descriptor; the benchmark holds few, but every one must be closed for the fd count to mean anything. */
-class Fd {
-public:
-	Fd() = default;
-	explicit Fd(int fd) : fd_(fd) {}
-	~Fd() { reset(); }
-	Fd(Fd &&o) noexcept : fd_(o.release()) {}
-	Fd &operator=(Fd &&o) noexcept
-	{
-		if (this != &o)
-			reset(o.release());
-		return *this;
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-
-	int get() const { return fd_; }
-	bool valid() const { return fd_ >= 0; }
-	int release()
-	{
-		int fd = fd_;
-		fd_ = -1;
-		return fd;
-	}
-	void reset(int fd = -1);
-
-private:
-	int fd_ = -1;
-};
+/* The library's own fd owner; the benchmark holds few, but every one must be closed for the fd count to mean anything. */
+using Fd = lxcnet::detail::UniqueFd;
 
 /* The calling thread's network namespace. */
 Fd open_own_netns();

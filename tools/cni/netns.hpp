@@ -5,40 +5,12 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "unique_fd.hpp"
+
 namespace lxcnet::cni {
 
-class Fd {
-public:
-	Fd() = default;
-	explicit Fd(int fd) : fd_(fd) {}
-	~Fd() { reset(); }
-	Fd(Fd &&o) noexcept : fd_(o.release()) {}
-	Fd &operator=(Fd &&o) noexcept
-	{
-		if (this != &o)
-			reset(o.release());
-		return *this;
-	}
-	Fd(const Fd &) = delete;
-	Fd &operator=(const Fd &) = delete;
-	int get() const { return fd_; }
-	bool valid() const { return fd_ >= 0; }
-	int release()
-	{
-		int fd = fd_;
-		fd_ = -1;
-		return fd;
-	}
-	void reset(int fd = -1)
-	{
-		if (fd_ >= 0)
-			::close(fd_);
-		fd_ = fd;
-	}
-
-private:
-	int fd_ = -1;
-};
+/* The library's own fd owner: one definition of "closed once, -1 is none". */
+using Fd = lxcnet::detail::UniqueFd;
 
 struct NsIdentity {
 	dev_t dev = 0;
