@@ -26,8 +26,7 @@ namespace lxcnet::stress {
 
 std::string unique_name(const std::string &tag)
 {
-	static std::atomic<unsigned> counter;
-	std::string name = "lxs" + tag + std::to_string(::getpid() % 100000) + "x" + std::to_string(counter++);
+	std::string name = test::unique_name(tag, "lxs");
 	if (name.size() > 14)
 		throw std::logic_error("stress test name too long: " + name);
 	return name;
@@ -35,59 +34,19 @@ std::string unique_name(const std::string &tag)
 
 /* ---- containers ---- */
 
-Box::Box(bool start_now, const std::string &extra_config)
-{
-	char templ[] = "/tmp/lxs-lxc.XXXXXX";
-	if (!::mkdtemp(templ))
-		throw std::runtime_error("mkdtemp");
-	lxcpath_ = templ;
-	name_ = unique_name("c");
-	const std::string conf = lxcpath_ + "/stress.conf";
-	try {
-		sh("printf '%s\\n' 'lxc.net.0.type = empty' 'lxc.apparmor.profile = unconfined' > " + quote(conf));
-		sh("lxc-create -P " + quote(lxcpath_) + " -n " + quote(name_) + " -t busybox -f " + quote(conf));
-		if (!extra_config.empty())
-			sh("printf '%s\\n' " + quote(extra_config) + " >> " + quote(lxcpath_ + "/" + name_ + "/config"));
-		if (start_now)
-			start();
-	} catch (...) {
-		(void)run("lxc-destroy -f -P " + quote(lxcpath_) + " -n " + quote(name_));
-		(void)run("rm -rf " + quote(lxcpath_));
-		throw;
-	}
-}
-
-Box::~Box()
-{
-	(void)run("lxc-stop -k -P " + quote(lxcpath_) + " -n " + quote(name_));
-	(void)run("lxc-destroy -f -P " + quote(lxcpath_) + " -n " + quote(name_));
-	(void)run("rm -rf " + quote(lxcpath_));
-}
-
-void Box::start()
-{
-	sh("lxc-start -P " + quote(lxcpath_) + " -n " + quote(name_));
-	sh("lxc-wait -P " + quote(lxcpath_) + " -n " + quote(name_) + " -s RUNNING -t 20");
-}
-
-void Box::stop()
-{
-	sh("lxc-stop -P " + quote(lxcpath_) + " -n " + quote(name_) + " -t 10");
-}
-
 void Box::kill()
 {
-	sh("lxc-stop -k -P " + quote(lxcpath_) + " -n " + quote(name_));
+	sh("lxc-stop -k -P " + quote(lxcpath()) + " -n " + quote(name()));
 }
 
 bool Box::running() const
 {
-	return run("lxc-info -P " + quote(lxcpath_) + " -n " + quote(name_) + " -sH").out.find("RUNNING") == 0;
+	return run("lxc-info -P " + quote(lxcpath()) + " -n " + quote(name()) + " -sH").out.find("RUNNING") == 0;
 }
 
 int Box::init_pid() const
 {
-	auto r = run("lxc-info -P " + quote(lxcpath_) + " -n " + quote(name_) + " -pH");
+	auto r = run("lxc-info -P " + quote(lxcpath()) + " -n " + quote(name()) + " -pH");
 	return r.status == 0 && !r.out.empty() ? std::atoi(r.out.c_str()) : 0;
 }
 
@@ -95,7 +54,7 @@ std::string Box::inside() const
 {
 	const int pid = init_pid();
 	if (pid <= 0)
-		throw std::runtime_error("container " + name_ + " is not running");
+		throw std::runtime_error("container " + name() + " is not running");
 	return "nsenter --net=/proc/" + std::to_string(pid) + "/ns/net ";
 }
 
@@ -171,7 +130,7 @@ std::string Box::record_dir() const
 	if (!dir)
 		return {};
 	while (dirent *e = ::readdir(dir.get()))
-		if (std::strncmp(e->d_name, (name_ + "@").c_str(), name_.size() + 1) == 0)
+		if (std::strncmp(e->d_name, (name() + "@").c_str(), name().size() + 1) == 0)
 			return std::string(state) + "/" + e->d_name;
 	return {};
 }
@@ -201,7 +160,7 @@ Veth::Veth(const std::string &tag, int index) : name_(unique_name(tag)), peer_(n
 Veth::~Veth()
 {
 	(void)run("ip link del " + quote(peer_));
-	(void)run("ip link del " + quote(name_));
+	(void)run("ip link del " + quote(name()));
 }
 
 void Veth::configure(int subnet)

@@ -26,19 +26,15 @@ using test::sh;
 /* "lxs" + tag + a per-process number: at most 14 bytes, so a veth peer can append 'p'. */
 std::string unique_name(const std::string &tag);
 
-/* A busybox container named lxs*, in its own lxcpath; stopped and destroyed on scope exit. */
-class Box {
+/* The shared busybox container fixture, named lxs*, with what the stress tests also ask of it. */
+class Box : public test::ScopedContainer {
 public:
 	/* extra_config: lines appended to the config (a stop hook, say). */
-	explicit Box(bool start_now = true, const std::string &extra_config = {});
-	~Box();
-	Box(const Box &) = delete;
-	Box &operator=(const Box &) = delete;
+	explicit Box(bool start_now = true, const std::string &extra_config = {})
+		: ScopedContainer(start_now, extra_config, "lxs")
+	{
+	}
 
-	const std::string &name() const { return name_; }
-	const std::string &lxcpath() const { return lxcpath_; }
-	void start();
-	void stop();
 	/* lxc-stop -k: init gets SIGKILL, the stop hook still runs. */
 	void kill();
 	bool running() const;
@@ -57,10 +53,6 @@ public:
 	unsigned long netns_inode() const;
 	/* The directory of this container's records, or "" while there is none. */
 	std::string record_dir() const;
-
-private:
-	std::string name_;
-	std::string lxcpath_;
 };
 
 /* Containers shared by the tests that leave theirs running, started on first use. */

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <regex>
@@ -47,10 +48,10 @@ std::string quote(const std::string &word)
 	return out + "'";
 }
 
-std::string unique_name(const std::string &prefix)
+std::string unique_name(const std::string &tag, const std::string &root)
 {
-	static unsigned counter;
-	std::string name = "lxn" + prefix + std::to_string(::getpid() % 10000) + "x" + std::to_string(counter++);
+	static std::atomic<unsigned> counter;
+	std::string name = root + tag + std::to_string(::getpid() % 10000) + "x" + std::to_string(counter++);
 	if (name.size() > 15)
 		throw std::logic_error("test interface name too long: " + name);
 	return name;
@@ -78,13 +79,13 @@ StateDir::~StateDir()
 	(void)run("rm -rf " + quote(path_));
 }
 
-ScopedContainer::ScopedContainer(bool start_now, const std::string &extra_config)
+ScopedContainer::ScopedContainer(bool start_now, const std::string &extra_config, const std::string &root)
 {
-	char templ[] = "/tmp/lxcnet-lxc.XXXXXX";
-	if (!::mkdtemp(templ))
+	std::string templ = "/tmp/" + root + "-lxc.XXXXXX";
+	if (!::mkdtemp(templ.data()))
 		throw std::runtime_error("mkdtemp");
 	lxcpath_ = templ;
-	name_ = unique_name("c");
+	name_ = unique_name("c", root);
 	const std::string conf = lxcpath_ + "/lxcnet-test.conf";
 	sh("printf '%s\\n' 'lxc.net.0.type = empty' 'lxc.apparmor.profile = unconfined' > " + quote(conf));
 	try {

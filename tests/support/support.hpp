@@ -16,8 +16,8 @@ Result run(const std::string &command, bool with_stderr = false);
 std::string sh(const std::string &command);
 std::string quote(const std::string &word);
 
-/* A name of at most 15 bytes, "lxn" + prefix + a per-process counter, unique per run. */
-std::string unique_name(const std::string &prefix);
+/* A name of at most 15 bytes, root + tag + a per-process counter, unique per run. */
+std::string unique_name(const std::string &tag, const std::string &root = "lxn");
 
 /* The calling thread's netns inode: every lxcnet call must leave it unchanged. */
 unsigned long own_netns_inode();
@@ -38,8 +38,8 @@ private:
 /* A busybox container (lxc.net.0.type = empty, unconfined) in its own lxcpath, stopped and destroyed on scope exit. */
 class ScopedContainer {
 public:
-	/* extra_config: lines appended to the config (the stop hook, say). */
-	explicit ScopedContainer(bool start = true, const std::string &extra_config = {});
+	/* extra_config: lines appended to the config (the stop hook, say); root: the name prefix, per suite. */
+	explicit ScopedContainer(bool start = true, const std::string &extra_config = {}, const std::string &root = "lxn");
 	~ScopedContainer();
 	ScopedContainer(const ScopedContainer &) = delete;
 	ScopedContainer &operator=(const ScopedContainer &) = delete;
