@@ -127,7 +127,6 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 {
 	device_ = dev;
 	op_ = "attach " + dev + " -> " + label_ + ":" + (dst_in.empty() ? dev : dst_in);
-	check_names(op_, label_, dev, dst_in);
 	/* The locks come first, so two callers never both pass the checks below. */
 	lock_host(preserve);
 	if (preserve)
@@ -273,7 +272,6 @@ void Mover::detach(const std::string &dev, const std::string &dst, bool preserve
 {
 	device_ = dev;
 	op_ = "detach " + label_ + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
-	check_names(op_, label_, dev, dst);
 	lock_host(false);
 	existing_store(); /* the lock, if the container has records, before the device is looked up */
 

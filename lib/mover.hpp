@@ -15,7 +15,7 @@
 
 namespace lxcnet::detail {
 
-/* Throws EINVAL for bad names before anything is looked up: "op: problem". */
+/* Throws EINVAL for bad names: "op: problem". Front ends call it before resolving the namespace, so EINVAL wins over ESRCH. */
 void check_names(const std::string &op, const std::string &label, const std::string &dev, const std::string &dst);
 
 /*
