@@ -29,20 +29,6 @@ std::string ip_text(nl_addr *a)
 	return buf;
 }
 
-std::string mac_text(nl_addr *a)
-{
-	if (!a)
-		return {};
-	auto *bytes = static_cast<const unsigned char *>(nl_addr_get_binary_addr(a));
-	std::string out;
-	for (unsigned i = 0; i < nl_addr_get_len(a); i++) {
-		char hex[4];
-		std::snprintf(hex, sizeof(hex), i ? ":%02x" : "%02x", bytes[i]);
-		out += hex;
-	}
-	return out;
-}
-
 /* "" gives an address of no length, which libnl sends as "no RTA_DST": the default route. */
 NlAddr ip_addr(int family, const std::string &text, unsigned prefixlen)
 {
@@ -204,22 +190,16 @@ int add_route(NetlinkSocket &sock, int ifindex, const Route &want)
 
 } /* namespace */
 
-std::string mac_of(rtnl_link *link)
-{
-	return mac_text(rtnl_link_get_addr(link));
-}
-
-int capture(NetlinkSocket &sock, rtnl_link *link, bool with_config, LinkState &out) noexcept
+int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &out) noexcept
 {
 	try {
 		LinkState state;
-		state.name = rtnl_link_get_name(link);
-		state.ifindex = rtnl_link_get_ifindex(link);
-		state.mac = mac_text(rtnl_link_get_addr(link));
-		state.mtu = rtnl_link_get_mtu(link);
-		state.up = rtnl_link_get_flags(link) & IFF_UP;
-		if (const char *alias = rtnl_link_get_ifalias(link))
-			state.alias = alias;
+		state.name = link.name;
+		state.ifindex = link.ifindex;
+		state.mac = link.mac;
+		state.mtu = link.mtu;
+		state.up = link.flags & IFF_UP;
+		state.alias = link.alias;
 		if (with_config) {
 			int r = sock.dump_addresses(state.ifindex, [&](rtnl_addr *a) {
 				Address addr;
@@ -272,29 +252,28 @@ int capture(NetlinkSocket &sock, rtnl_link *link, bool with_config, LinkState &o
 	}
 }
 
-int apply(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, std::string &step) noexcept
+int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step) noexcept
 {
 	try {
-		const int ifindex = rtnl_link_get_ifindex(link);
-		const std::string name = rtnl_link_get_name(link);
+		const int ifindex = link.ifindex;
+		const std::string &name = link.name;
 
 		RtnlLink changes(rtnl_link_alloc());
 		if (!changes)
 			return -ENOMEM;
 		bool changed = false;
-		if (want.mtu && rtnl_link_get_mtu(link) != want.mtu) {
+		if (want.mtu && link.mtu != want.mtu) {
 			rtnl_link_set_mtu(changes.get(), want.mtu);
 			changed = true;
 		}
-		if (!want.mac.empty() && mac_text(rtnl_link_get_addr(link)) != want.mac) {
+		if (!want.mac.empty() && link.mac != want.mac) {
 			NlAddr mac = mac_addr(want.mac);
 			if (!mac)
 				return -EINVAL;
 			rtnl_link_set_addr(changes.get(), mac.get());
 			changed = true;
 		}
-		const char *alias = rtnl_link_get_ifalias(link);
-		if (want.alias != (alias ? alias : "")) {
+		if (want.alias != link.alias) {
 			rtnl_link_set_ifalias(changes.get(), want.alias.c_str());
 			changed = true;
 		}
@@ -310,7 +289,7 @@ int apply(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, std::stri
 				return r;
 		}
 
-		if (want.up && !(rtnl_link_get_flags(link) & IFF_UP)) {
+		if (want.up && !(link.flags & IFF_UP)) {
 			RtnlLink up(rtnl_link_alloc());
 			if (!up)
 				return -ENOMEM;

@@ -9,10 +9,7 @@
 namespace lxcnet::detail {
 
 /* Reads link's state; with_config adds its addresses and routes (kernel-filtered, never a host-wide dump). Returns -errno. */
-/* The device's hardware address as "aa:bb:...", the form records keep. */
-std::string mac_of(rtnl_link *link);
-
-int capture(NetlinkSocket &sock, rtnl_link *link, bool with_config, LinkState &out) noexcept;
+int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &out) noexcept;
 
 /*
  * Makes the device `link` (already under its final name) look like `want`:
@@ -21,6 +18,6 @@ int capture(NetlinkSocket &sock, rtnl_link *link, bool with_config, LinkState &o
  * want.name is the name the state was captured under (for IPv4 labels).
  * On failure returns -errno and names the step in `step`.
  */
-int apply(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, std::string &step) noexcept;
+int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step) noexcept;
 
 } /* namespace lxcnet::detail */

@@ -14,25 +14,19 @@ namespace lxcnet::detail {
 
 namespace {
 
-std::string link_name(rtnl_link *link)
-{
-	const char *name = rtnl_link_get_name(link);
-	return name ? name : "";
-}
-
 std::string detail_of(const NetlinkSocket &sock)
 {
 	return sock.kernel_message().empty() ? std::string() : " (" + sock.kernel_message() + ")";
 }
 
 /* RTM_NEWLINK with IFLA_NET_NS_FD, and IFLA_IFNAME when the name changes: one request, as systemd-nspawn sends it. */
-int move(NetlinkSocket &from, rtnl_link *link, int to_netns, const std::string &new_name)
+int move(NetlinkSocket &from, const Link &link, int to_netns, const std::string &new_name)
 {
 	RtnlLink changes(rtnl_link_alloc());
 	if (!changes)
 		return -ENOMEM;
 	rtnl_link_set_ns_fd(changes.get(), to_netns);
-	if (new_name != link_name(link))
+	if (new_name != link.name)
 		rtnl_link_set_name(changes.get(), new_name.c_str());
 	return from.change_link(link, changes.get());
 }
@@ -44,7 +38,7 @@ bool fault(const char *which)
 	return value && std::strcmp(value, which) == 0;
 }
 
-int apply_checked(NetlinkSocket &sock, rtnl_link *link, const LinkState &want, std::string &step)
+int apply_checked(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step)
 {
 	int r = apply(sock, link, want, step);
 	if (r == 0 && fault("apply")) {
@@ -135,20 +129,20 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	if (init_exited())
 		fail(ESRCH, "the container stopped (its init exited) before the move; nothing was moved");
 
-	RtnlLink link;
+	Link link;
 	if (int r = host_.get_link(0, dev, link); r < 0)
 		fail(-r, r == -ENODEV ? "no network device named " + dev + " on the host" : "look up the device" + detail_of(host_));
 	/* The kernel also finds a device by an altname; the device's own name is what it keeps. */
-	const std::string dst = dst_in.empty() ? link_name(link.get()) : dst_in;
+	const std::string dst = dst_in.empty() ? link.name : dst_in;
 
-	RtnlLink taken;
+	Link taken;
 	if (int r = fault("target-check") ? -ENODEV : inside_.get_link(0, dst, taken); r == 0)
 		fail(EEXIST, "the container already has a device named " + dst);
 	else if (r != -ENODEV)
 		fail(-r, "look up " + dst + " in the container" + detail_of(inside_));
 
 	LinkState before;
-	if (int r = capture(host_, link.get(), preserve, before); r < 0)
+	if (int r = capture(host_, link, preserve, before); r < 0)
 		fail(-r, "read the configuration of " + dev + detail_of(host_));
 
 	Record record{label_, inside_id_, before, dst, before.ifindex};
@@ -160,7 +154,7 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 			(void)store().remove(record);
 	};
 
-	if (int r = move(host_, link.get(), inside_netns_.get(), dst); r < 0) {
+	if (int r = move(host_, link, inside_netns_.get(), dst); r < 0) {
 		std::string cause = "move into the container" + detail_of(host_);
 		cause += undo_partial_move(inside_, host_netns_.get(), host_, before, preserve);
 		forget();
@@ -171,7 +165,7 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		return; /* a bare move needs nothing more of the device */
 
 	/* The kernel keeps the ifindex only if it is free in the target: read it again. */
-	RtnlLink moved;
+	Link moved;
 	int r = inside_.get_link(0, dst, moved);
 	if (r < 0)
 		fail(r == -ENODEV ? ESTALE : -r, "find " + dst + " in the container after the move" + detail_of(inside_));
@@ -181,8 +175,8 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		r = -ESRCH;
 		step = "the container stopped during the attach";
 	} else {
-		record.inside_ifindex = rtnl_link_get_ifindex(moved.get());
-		r = apply_checked(inside_, moved.get(), before, step);
+		record.inside_ifindex = moved.ifindex;
+		r = apply_checked(inside_, moved, before, step);
 		if (r == 0 && record.inside_ifindex != before.ifindex) {
 			step = "update the record";
 			r = store().save(record);
@@ -194,14 +188,14 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 
 	const std::string cause = step;
 	std::string rollback_step;
-	int rr = move(inside_, moved.get(), host_netns_.get(), before.name);
+	int rr = move(inside_, moved, host_netns_.get(), before.name);
 	if (rr < 0) {
 		rollback_step = "move back" + detail_of(inside_);
 	} else {
-		RtnlLink home;
+		Link home;
 		if ((rr = host_.get_link(0, before.name, home)) < 0)
 			rollback_step = "find " + before.name + " on the host";
-		else if ((rr = apply(host_, home.get(), before, rollback_step)) < 0)
+		else if ((rr = apply(host_, home, before, rollback_step)) < 0)
 			rollback_step += detail_of(host_);
 	}
 	if (rr == 0) {
@@ -218,24 +212,24 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 std::string Mover::undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply)
 {
 	/* Kernel 6.18 moves first and renames after: a taken target name leaves the device moved under its old name. */
-	RtnlLink here;
-	if (back.get_link(state.ifindex, {}, here) == 0 && mac_of(here.get()) == state.mac)
+	Link here;
+	if (back.get_link(state.ifindex, {}, here) == 0 && here.mac == state.mac)
 		return {}; /* it never left: whatever bears its name over there is another device */
-	RtnlLink stray;
+	Link stray;
 	if (there.get_link(0, state.name, stray) < 0)
 		return {};
-	if (state.mac != mac_of(stray.get()))
+	if (state.mac != stray.mac)
 		return {};
-	if (move(there, stray.get(), back_netns, state.name) < 0)
+	if (move(there, stray, back_netns, state.name) < 0)
 		return "; it was moved without its new name and could not be moved back" + detail_of(there);
-	RtnlLink home;
+	Link home;
 	std::string step;
-	if (reapply && (back.get_link(0, state.name, home) < 0 || apply(back, home.get(), state, step) < 0))
+	if (reapply && (back.get_link(0, state.name, home) < 0 || apply(back, home, state, step) < 0))
 		return "; it was moved back but not fully reconfigured (" + step + ")";
 	return "; it was moved back";
 }
 
-std::optional<RecordStore::Entry> Mover::find_record(rtnl_link *link, bool name_given)
+std::optional<RecordStore::Entry> Mover::find_record(const Link &link, bool name_given)
 {
 	if (!existing_store())
 		return std::nullopt;
@@ -243,8 +237,8 @@ std::optional<RecordStore::Entry> Mover::find_record(rtnl_link *link, bool name_
 	std::vector<std::string> unreadable;
 	if (int r = store().load(records, unreadable); r < 0)
 		fail(-r, "read the records in " + store().path());
-	const int ifindex = rtnl_link_get_ifindex(link);
-	const std::string mac = mac_of(link);
+	const int ifindex = link.ifindex;
+	const std::string mac = link.mac;
 	const RecordStore::Entry *stale = nullptr;
 	const char *why = nullptr;
 	for (auto &entry : records) {
@@ -275,28 +269,28 @@ void Mover::detach(const std::string &dev, const std::string &dst, bool preserve
 	lock_host(false);
 	existing_store(); /* the lock, if the container has records, before the device is looked up */
 
-	RtnlLink link;
+	Link link;
 	if (int r = inside_.get_link(0, dev, link); r < 0)
 		fail(-r, r == -ENODEV ? "no network device named " + dev + " in the container" : "look up the device" + detail_of(inside_));
-	auto entry = find_record(link.get(), !dst.empty());
-	detach_link(link.get(), entry ? &entry->record : nullptr, dst, preserve, false);
+	auto entry = find_record(link, !dst.empty());
+	detach_link(link, entry ? &entry->record : nullptr, dst, preserve, false);
 }
 
-Returned Mover::detach_link(rtnl_link *link, const Record *record, const std::string &dst, bool preserve, bool fallback_names)
+Returned Mover::detach_link(const Link &link, const Record *record, const std::string &dst, bool preserve, bool fallback_names)
 {
-	const std::string inside_name = link_name(link);
+	const std::string inside_name = link.name;
 	Returned result{inside_name, !dst.empty() ? dst : record ? record->host.name : inside_name, false};
 
-	RtnlLink clash;
+	Link clash;
 	int r = host_.get_link(0, result.host_name, clash);
 	if (r == 0 && fallback_names) {
-		result.host_name = "lxn" + std::to_string(rtnl_link_get_ifindex(link));
+		result.host_name = "lxn" + std::to_string(link.ifindex);
 		result.fallback_name = true;
 		r = host_.get_link(0, result.host_name, clash);
 	}
 	if (r == 0)
 		fail(EEXIST, "the host already has a device named " + result.host_name + " (ifindex " +
-				     std::to_string(rtnl_link_get_ifindex(clash.get())) + "); " + inside_name + " stays in the container");
+				     std::to_string(clash.ifindex) + "); " + inside_name + " stays in the container");
 	if (r != -ENODEV)
 		fail(-r, "look up " + result.host_name + " on the host" + detail_of(host_));
 
@@ -309,26 +303,35 @@ Returned Mover::detach_link(rtnl_link *link, const Record *record, const std::st
 		fail(-r, cause + undo_partial_move(host_, inside_netns_.get(), inside_, inside, preserve));
 	}
 
-	RtnlLink home;
-	if ((r = host_.get_link(0, result.host_name, home)) < 0)
-		fail(r == -ENODEV ? ESTALE : -r, "find " + result.host_name + " on the host after the move");
+	if (preserve)
+		reapply_at_home(link, record ? record->host : inside, inside, result.host_name);
+	if (record)
+		(void)store().remove(*record);
+	return result;
+}
+
+void Mover::reapply_at_home(const Link &link, const LinkState &want, const LinkState &inside, const std::string &host_name)
+{
+	const std::string &inside_name = link.name;
+	/* The kernel keeps the ifindex only if it is free on the host: find the device by its new name. */
+	Link home;
+	int r = host_.get_link(0, host_name, home);
+	if (r < 0)
+		fail(r == -ENODEV ? ESTALE : -r, "find " + host_name + " on the host after the move");
 	std::string step;
-	if (preserve && (r = apply_checked(host_, home.get(), record ? record->host : inside, step)) < 0) {
+	if ((r = apply_checked(host_, home, want, step)) < 0) {
 		std::string cause = step + " on the host" + detail_of(host_);
 		std::string rollback_step;
-		int rr = move(host_, home.get(), inside_netns_.get(), inside_name);
-		RtnlLink back;
+		int rr = move(host_, home, inside_netns_.get(), inside_name);
+		Link back;
 		if (rr < 0)
 			rollback_step = "move back" + detail_of(host_);
-		else if ((rr = inside_.get_link(0, inside_name, back)) < 0 || (rr = apply(inside_, back.get(), inside, rollback_step)) < 0)
+		else if ((rr = inside_.get_link(0, inside_name, back)) < 0 || (rr = apply(inside_, back, inside, rollback_step)) < 0)
 			rollback_step = "reconfigure " + inside_name + " in the container";
 		if (rr == 0)
 			fail(-r, cause + "; rolled back: " + inside_name + " is in the container as before");
 		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
 	}
-	if (record)
-		(void)store().remove(*record);
-	return result;
 }
 
 std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
@@ -353,17 +356,17 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 	};
 	for (const auto &entry : records) {
 		const Record &record = entry.record;
-		RtnlLink link;
+		Link link;
 		std::string mac;
 		if (inside_.get_link(record.inside_ifindex, {}, link) == 0)
-			mac = mac_of(link.get());
+			mac = link.mac;
 		if (!(record.netns == inside_id_) || record.host.mac != mac) {
 			failed(ESTALE, "stale record " + entry.file + " removed: " + record.host.name + " is no longer in the container");
 			(void)store().remove(record);
 			continue;
 		}
 		try {
-			returned.push_back(detach_link(link.get(), &record, {}, preserve, fallback_names));
+			returned.push_back(detach_link(link, &record, {}, preserve, fallback_names));
 		} catch (const Error &e) {
 			failed(e.code().value(), e.what());
 		}
@@ -384,7 +387,7 @@ std::vector<std::string> Mover::interfaces()
 {
 	op_ = "list the interfaces of " + label_;
 	std::vector<std::string> names;
-	if (int r = inside_.dump_links([&](rtnl_link *link) { names.push_back(link_name(link)); }); r < 0)
+	if (int r = inside_.dump_links([&](const Link &link) { names.push_back(link.name); }); r < 0)
 		fail(-r, "dump links" + detail_of(inside_));
 	return names;
 }

@@ -49,8 +49,10 @@ private:
 	RecordStore &store();
 	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
 	RecordStore *existing_store();
-	std::optional<RecordStore::Entry> find_record(rtnl_link *link, bool name_given);
-	Returned detach_link(rtnl_link *link, const Record *record, const std::string &dst, bool preserve, bool fallback_names);
+	std::optional<RecordStore::Entry> find_record(const Link &link, bool name_given);
+	Returned detach_link(const Link &link, const Record *record, const std::string &dst, bool preserve, bool fallback_names);
+	/* After a detach's move: find the device on the host and give it want; on failure, put it back in the container as inside. */
+	void reapply_at_home(const Link &link, const LinkState &want, const LinkState &inside, const std::string &host_name);
 	/* After a failed move: if the kernel moved the device without renaming it, move it back. Says what it did. */
 	std::string undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply);
 

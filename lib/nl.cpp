@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <exception>
 
 #include <fcntl.h>
 #include <linux/netlink.h>
@@ -47,6 +48,63 @@ std::string extack_text(const nlmsgerr *err) noexcept
 		return {};
 	const char *text = static_cast<const char *>(nla_data(tb[NLMSGERR_ATTR_MSG]));
 	return std::string(text, strnlen(text, nla_len(tb[NLMSGERR_ATTR_MSG])));
+}
+
+/* A link reply's fields lxcnet uses; false if it is no link message. */
+bool parse_link(nlmsghdr *hdr, Link &out)
+{
+	if (hdr->nlmsg_type != RTM_NEWLINK || hdr->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg)))
+		return false;
+	auto *ifi = static_cast<const ifinfomsg *>(nlmsg_data(hdr));
+	nlattr *tb[IFLA_MAX + 1];
+	if (nlmsg_parse(hdr, sizeof(*ifi), tb, IFLA_MAX, nullptr) < 0)
+		return false;
+	auto text = [](const nlattr *a) {
+		auto *s = static_cast<const char *>(nla_data(a));
+		return std::string(s, strnlen(s, static_cast<size_t>(nla_len(a))));
+	};
+	Link link;
+	link.ifindex = ifi->ifi_index;
+	link.flags = ifi->ifi_flags;
+	if (tb[IFLA_IFNAME])
+		link.name = text(tb[IFLA_IFNAME]);
+	if (tb[IFLA_IFALIAS])
+		link.alias = text(tb[IFLA_IFALIAS]);
+	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
+		link.mtu = nla_get_u32(tb[IFLA_MTU]);
+	if (tb[IFLA_ADDRESS]) {
+		auto *bytes = static_cast<const unsigned char *>(nla_data(tb[IFLA_ADDRESS]));
+		static const char digits[] = "0123456789abcdef";
+		for (int i = 0; i < nla_len(tb[IFLA_ADDRESS]); i++) {
+			if (i)
+				link.mac += ':';
+			link.mac += digits[bytes[i] >> 4];
+			link.mac += digits[bytes[i] & 15];
+		}
+	}
+	out = std::move(link);
+	return true;
+}
+
+/* nl_msg_parse with a C++ callback: an exception must not unwind through libnl's C frames, so it is carried across them. */
+void for_each_object(nl_msg *msg, const std::function<void(nl_object *)> &each)
+{
+	struct Carry {
+		const std::function<void(nl_object *)> *each;
+		std::exception_ptr error;
+	} carry{&each, nullptr};
+	nl_msg_parse(msg, +[](nl_object *obj, void *arg) {
+		auto *c = static_cast<Carry *>(arg);
+		if (c->error)
+			return;
+		try {
+			(*c->each)(obj);
+		} catch (...) {
+			c->error = std::current_exception();
+		}
+	}, &carry);
+	if (carry.error)
+		std::rethrow_exception(carry.error);
 }
 
 } /* namespace */
@@ -98,13 +156,21 @@ int NetlinkSocket::open(int netns_fd, int home) noexcept
 	}
 	if (r < 0)
 		return -errno_from_nle(r);
-	/* nl_connect leaves the fd inheritable across exec. */
 	int fd = nl_socket_get_fd(sock.get());
+	/* libnl before 3.2.27 left the fd inheritable across exec; we support older ones than 3.7. */
 	if (::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 		return -errno;
 	set_flag(fd, NETLINK_EXT_ACK);
 	set_flag(fd, NETLINK_CAP_ACK);
 	set_flag(fd, NETLINK_GET_STRICT_CHK);
+	/*
+	 * One recvmsg per datagram instead of a MSG_PEEK for its size first:
+	 * replies here are single links, addresses and routes, far below the
+	 * buffer, and dumps are cut by the kernel to the reader's buffer size.
+	 */
+	if (nl_socket_set_msg_buf_size(sock.get(), receive_buffer_size) < 0)
+		return -ENOMEM;
+	nl_socket_disable_msg_peek(sock.get());
 	nl_socket_modify_err_cb(sock.get(), NL_CB_CUSTOM, on_error, &failure_);
 	sock_ = std::move(sock);
 	return 0;
@@ -126,66 +192,161 @@ int NetlinkSocket::finish(int nl_result) noexcept
 	return -errnum;
 }
 
-int NetlinkSocket::get_link(int ifindex, const std::string &name, RtnlLink &out) noexcept
+int NetlinkSocket::transact(nl_msg *request, Reply reply, const std::function<void(nl_msg *)> *each) noexcept
 {
 	failure_ = {};
-	rtnl_link *link = nullptr;
-	int r = rtnl_link_get_kernel(sock_.get(), ifindex, ifindex > 0 ? nullptr : name.c_str(), &link);
-	out.reset(link);
-	return finish(r);
-}
-
-int NetlinkSocket::change_link(rtnl_link *orig, rtnl_link *changes) noexcept
-{
-	failure_ = {};
-	return finish(rtnl_link_change(sock_.get(), orig, changes, 0));
-}
-
-int NetlinkSocket::add_address(rtnl_addr *addr) noexcept
-{
-	failure_ = {};
-	return finish(rtnl_addr_add(sock_.get(), addr, NLM_F_EXCL));
-}
-
-int NetlinkSocket::add_route(rtnl_route *route) noexcept
-{
-	failure_ = {};
-	return finish(rtnl_route_add(sock_.get(), route, NLM_F_EXCL));
-}
-
-int NetlinkSocket::dump(nl_msg *request, const std::function<void(nl_object *)> &each) noexcept
-{
-	failure_ = {};
-	int r = nl_send_auto(sock_.get(), request);
-	if (r < 0)
+	nlmsghdr *hdr = nlmsg_hdr(request);
+	/* Our own number on every request, so a late datagram of an earlier one is skipped, never taken for this reply. */
+	hdr->nlmsg_seq = nl_socket_use_seq(sock_.get());
+	nl_complete_msg(sock_.get(), request);
+	if (reply == Reply::ack)
+		hdr->nlmsg_flags |= NLM_F_ACK;
+	else
+		hdr->nlmsg_flags &= ~NLM_F_ACK; /* the reply itself, or a dump's end, says it is done */
+	if (int r = nl_send(sock_.get(), request); r < 0)
 		return finish(r);
 
 	struct Context {
-		const std::function<void(nl_object *)> *each;
+		const std::function<void(nl_msg *)> *each;
+		uint32_t seq;
+		Reply reply;
+		bool done = false;
 		bool threw = false;
-	} context{&each};
-	auto valid = [](nl_msg *msg, void *arg) -> int {
-		nl_msg_parse(msg, +[](nl_object *obj, void *a) {
-			auto *c = static_cast<Context *>(a);
-			try {
-				(*c->each)(obj);
-			} catch (...) {
-				c->threw = true;
-			}
-		}, arg);
-		return NL_OK;
+		int dump_errno = 0;
+	} context{each, hdr->nlmsg_seq, reply};
+
+	auto same_request = [](nl_msg *msg, void *arg) -> int {
+		return nlmsg_hdr(msg)->nlmsg_seq == static_cast<Context *>(arg)->seq ? NL_OK : NL_SKIP;
 	};
+	auto valid = [](nl_msg *msg, void *arg) -> int {
+		auto *c = static_cast<Context *>(arg);
+		if (c->each && !c->threw) {
+			try {
+				(*c->each)(msg);
+			} catch (...) {
+				c->threw = true; /* keep reading: the rest of the answer must not be left for the next request */
+			}
+		}
+		if (c->reply != Reply::single)
+			return NL_OK;
+		c->done = true;
+		return NL_STOP;
+	};
+	auto finished = [](nl_msg *msg, void *arg) -> int {
+		auto *c = static_cast<Context *>(arg);
+		/* A dump that failed part-way ends with its errno in NLMSG_DONE. */
+		nlmsghdr *h = nlmsg_hdr(msg);
+		if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
+			int error;
+			std::memcpy(&error, nlmsg_data(h), sizeof(error));
+			if (error < 0)
+				c->dump_errno = -error;
+		}
+		c->done = true;
+		return NL_STOP;
+	};
+	auto acked = [](nl_msg *, void *arg) -> int {
+		static_cast<Context *>(arg)->done = true;
+		return NL_STOP;
+	};
+
 	nl_cb *base = nl_socket_get_cb(sock_.get());
 	nl_cb *cb = nl_cb_clone(base);
 	nl_cb_put(base);
 	if (!cb)
 		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, same_request, &context);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, &context);
-	r = nl_recvmsgs(sock_.get(), cb);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finished, &context);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, acked, &context);
+	int r = 0;
+	while (!context.done) {
+		r = nl_recvmsgs(sock_.get(), cb);
+		if (r < 0)
+			break;
+		if (r == 0 && !context.done) {
+			r = -NLE_MSG_TRUNC; /* nothing more to read, and no answer: never wait forever */
+			break;
+		}
+	}
 	nl_cb_put(cb);
 	if (context.threw)
 		return -ENOMEM;
+	if (r >= 0 && context.dump_errno) {
+		failure_.errnum = context.dump_errno;
+		r = -NLE_FAILURE;
+	}
 	return finish(r);
+}
+
+int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noexcept
+{
+	/*
+	 * Not rtnl_link_get_kernel(): it asks for statistics and an ACK, so each
+	 * lookup took four receives and a reply a third larger than needed.
+	 */
+	NlMsg msg(nlmsg_alloc_simple(RTM_GETLINK, 0));
+	ifinfomsg hdr{};
+	hdr.ifi_family = AF_UNSPEC;
+	hdr.ifi_index = ifindex > 0 ? ifindex : 0;
+	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
+	    (ifindex <= 0 && nla_put_string(msg.get(), IFLA_IFNAME, name.c_str()) < 0) ||
+	    nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+		return -ENOMEM;
+	bool found = false;
+	const std::function<void(nl_msg *)> keep = [&](nl_msg *reply) { found = parse_link(nlmsg_hdr(reply), out); };
+	int r = transact(msg.get(), Reply::single, &keep);
+	if (r == 0 && !found)
+		return -EBADMSG;
+	return r;
+}
+
+int NetlinkSocket::send_built(int nl_result, nl_msg *built) noexcept
+{
+	NlMsg msg(built);
+	if (nl_result < 0) {
+		failure_ = {};
+		return finish(nl_result);
+	}
+	return transact(msg.get(), Reply::ack, nullptr);
+}
+
+int NetlinkSocket::change_link(const Link &orig, rtnl_link *changes) noexcept
+{
+	RtnlLink target(rtnl_link_alloc());
+	if (!target)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(target.get(), orig.ifindex);
+	rtnl_link_set_name(target.get(), orig.name.c_str()); /* so an unchanged name is not sent */
+	rtnl_link_set_flags(target.get(), orig.flags);
+	nl_msg *built = nullptr;
+	int r = rtnl_link_build_change_request(target.get(), changes, 0, &built);
+	NlMsg msg(built);
+	if (r < 0) {
+		failure_ = {};
+		return finish(r);
+	}
+	r = transact(msg.get(), Reply::ack, nullptr);
+	/* Kernels that predate changing a link with RTM_NEWLINK; libnl's rtnl_link_change() retries the same way. */
+	if (r == -EOPNOTSUPP && nlmsg_hdr(msg.get())->nlmsg_type == RTM_NEWLINK) {
+		nlmsg_hdr(msg.get())->nlmsg_type = RTM_SETLINK;
+		r = transact(msg.get(), Reply::ack, nullptr);
+	}
+	return r;
+}
+
+int NetlinkSocket::add_address(rtnl_addr *addr) noexcept
+{
+	nl_msg *built = nullptr;
+	int r = rtnl_addr_build_add_request(addr, NLM_F_EXCL, &built);
+	return send_built(r, built);
+}
+
+int NetlinkSocket::add_route(rtnl_route *route) noexcept
+{
+	nl_msg *built = nullptr;
+	int r = rtnl_route_build_add_request(route, NLM_F_EXCL, &built);
+	return send_built(r, built);
 }
 
 int NetlinkSocket::dump_addresses(int ifindex, const std::function<void(rtnl_addr *)> &each) noexcept
@@ -196,12 +357,15 @@ int NetlinkSocket::dump_addresses(int ifindex, const std::function<void(rtnl_add
 	hdr.ifa_index = static_cast<unsigned>(ifindex);
 	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0)
 		return -ENOMEM;
-	return dump(msg.get(), [&](nl_object *obj) {
-		auto *addr = reinterpret_cast<rtnl_addr *>(obj);
-		/* The strict-check filter is the fast path; this keeps kernels without it correct. */
-		if (rtnl_addr_get_ifindex(addr) == ifindex)
-			each(addr);
-	});
+	const std::function<void(nl_msg *)> filtered = [&](nl_msg *reply) {
+		for_each_object(reply, [&](nl_object *obj) {
+			auto *addr = reinterpret_cast<rtnl_addr *>(obj);
+			/* The strict-check filter is the fast path; this keeps kernels without it correct. */
+			if (rtnl_addr_get_ifindex(addr) == ifindex)
+				each(addr);
+		});
+	};
+	return transact(msg.get(), Reply::dump, &filtered);
 }
 
 int NetlinkSocket::dump_routes(int ifindex, const std::function<void(rtnl_route *)> &each) noexcept
@@ -213,21 +377,29 @@ int NetlinkSocket::dump_routes(int ifindex, const std::function<void(rtnl_route 
 		if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
 		    nla_put_u32(msg.get(), RTA_OIF, static_cast<uint32_t>(ifindex)) < 0)
 			return -ENOMEM;
-		int r = dump(msg.get(), [&](nl_object *obj) { each(reinterpret_cast<rtnl_route *>(obj)); });
+		const std::function<void(nl_msg *)> cast = [&](nl_msg *reply) {
+			for_each_object(reply, [&](nl_object *obj) { each(reinterpret_cast<rtnl_route *>(obj)); });
+		};
+		int r = transact(msg.get(), Reply::dump, &cast);
 		if (r < 0)
 			return r;
 	}
 	return 0;
 }
 
-int NetlinkSocket::dump_links(const std::function<void(rtnl_link *)> &each) noexcept
+int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noexcept
 {
 	NlMsg msg(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
 	ifinfomsg hdr{};
 	hdr.ifi_family = AF_UNSPEC;
 	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0)
 		return -ENOMEM;
-	return dump(msg.get(), [&](nl_object *obj) { each(reinterpret_cast<rtnl_link *>(obj)); });
+	const std::function<void(nl_msg *)> cast = [&](nl_msg *reply) {
+		Link link;
+		if (parse_link(nlmsg_hdr(reply), link))
+			each(link);
+	};
+	return transact(msg.get(), Reply::dump, &cast);
 }
 
 } /* namespace lxcnet::detail */

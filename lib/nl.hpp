@@ -21,6 +21,16 @@ using RtnlRoute = std::unique_ptr<rtnl_route, Deleter<rtnl_route_put>>;
 using NlAddr = std::unique_ptr<nl_addr, Deleter<nl_addr_put>>;
 using NlMsg = std::unique_ptr<nl_msg, Deleter<nlmsg_free>>;
 
+/* What lxcnet reads of a link, parsed straight from the kernel's reply: libnl's link objects cost more to build than the lookup itself. */
+struct Link {
+	int ifindex = 0;
+	std::string name;
+	std::string mac; /* "aa:bb:cc:dd:ee:ff", the form records keep */
+	unsigned mtu = 0;
+	unsigned flags = 0; /* IFF_* */
+	std::string alias;
+};
+
 /*
  * One NETLINK_ROUTE socket bound to one network namespace. Every request
  * returns 0 or -errno with the kernel's own errno (libnl's NLE codes fold
@@ -41,14 +51,14 @@ public:
 	int fd() const noexcept { return nl_socket_get_fd(sock_.get()); }
 
 	/* One RTM_GETLINK by index (if > 0) or by name. -ENODEV if absent. */
-	int get_link(int ifindex, const std::string &name, RtnlLink &out) noexcept;
+	int get_link(int ifindex, const std::string &name, Link &out) noexcept;
 	/* RTM_NEWLINK on orig with only the attributes set in changes. */
-	int change_link(rtnl_link *orig, rtnl_link *changes) noexcept;
+	int change_link(const Link &orig, rtnl_link *changes) noexcept;
 	/* Dump of this device's addresses or routes, filtered by the kernel (NETLINK_GET_STRICT_CHK). */
 	int dump_addresses(int ifindex, const std::function<void(rtnl_addr *)> &each) noexcept;
 	int dump_routes(int ifindex, const std::function<void(rtnl_route *)> &each) noexcept;
 	/* Dump of every link in this socket's netns (the container's: small). */
-	int dump_links(const std::function<void(rtnl_link *)> &each) noexcept;
+	int dump_links(const std::function<void(const Link &)> &each) noexcept;
 	int add_address(rtnl_addr *addr) noexcept;
 	int add_route(rtnl_route *route) noexcept;
 
@@ -60,8 +70,15 @@ private:
 		int errnum = 0;
 		std::string extack;
 	};
+	/* How a request's answer ends: an ACK, its one reply, or NLMSG_DONE. */
+	enum class Reply { ack, single, dump };
+	static constexpr size_t receive_buffer_size = 32768;
+
 	int finish(int nl_result) noexcept;
-	int dump(nl_msg *request, const std::function<void(nl_object *)> &each) noexcept;
+	/* Sends request under a fresh sequence number and reads its whole answer, handing every reply message to each. */
+	int transact(nl_msg *request, Reply reply, const std::function<void(nl_msg *)> *each) noexcept;
+	/* transact() for a message a libnl build_*_request made (nl_result is its return code); frees it. */
+	int send_built(int nl_result, nl_msg *built) noexcept;
 	static int on_error(struct sockaddr_nl *, struct nlmsgerr *err, void *arg);
 
 	NlSockPtr sock_;
