@@ -3,9 +3,8 @@
 
 #include <cerrno>
 #include <climits>
+#include <memory>
 #include <mutex>
-
-#include <fcntl.h>
 
 #include "lxc.hpp"
 #include "mover.hpp"
@@ -27,10 +26,12 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 	/*
 	 * Init's pidfd, kept between calls: it pins no namespace (so a stopped
 	 * container's veths still die with it), and it saves two liblxc command
-	 * round trips per call. Re-fetched only when init has exited.
+	 * round trips per call. Re-fetched only when init has exited. Shared, not
+	 * duplicated, with the calls in flight: one may still be using it when
+	 * another finds init gone.
 	 */
 	std::mutex mutex;
-	UniqueFd init_pidfd;
+	std::shared_ptr<const UniqueFd> init_pidfd;
 
 	void open(lxc_container *container)
 	{
@@ -41,13 +42,13 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 		record_key = detail::container_key(name, detail::canonical_lxcpath(container));
 	}
 
-	/* The netns of init, and a duplicate of its pidfd for the Mover's liveness checks. */
-	void resolve(const std::string &op, const std::string &device, UniqueFd &netns, UniqueFd &pidfd)
+	/* The netns of init, and init's pidfd for the Mover's liveness checks. */
+	void resolve(const std::string &op, const std::string &device, UniqueFd &netns, std::shared_ptr<const UniqueFd> &pidfd)
 	{
 		std::lock_guard<std::mutex> lock(mutex);
 		int r = -ESRCH;
-		if (init_pidfd.valid())
-			r = detail::open_netns_of_pidfd(init_pidfd.get(), netns);
+		if (init_pidfd)
+			r = detail::open_netns_of_pidfd(init_pidfd->get(), netns);
 		if (r == -ESRCH) {
 			init_pidfd.reset();
 			if (!c->is_defined(c.get()))
@@ -55,21 +56,21 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 			if (!c->is_running(c.get()))
 				throw Error(ESRCH, device, name, op + ": the container is not running");
 			/* A pidfd, never the bare PID: a PID can be recycled between lookup and open. */
-			init_pidfd.reset(c->init_pidfd(c.get()));
-			if (!init_pidfd.valid())
+			auto fresh = std::make_shared<const UniqueFd>(c->init_pidfd(c.get()));
+			if (!fresh->valid())
 				throw Error(ESRCH, device, name, op + ": the container is not running");
-			r = detail::open_netns_of_pidfd(init_pidfd.get(), netns);
+			init_pidfd = std::move(fresh);
+			r = detail::open_netns_of_pidfd(init_pidfd->get(), netns);
 		}
 		if (r < 0)
 			throw Error(-r, device, name, op + (r == -ESRCH ? ": the container is not running" : ": cannot reach the container's network namespace"));
-		pidfd.reset(::fcntl(init_pidfd.get(), F_DUPFD_CLOEXEC, 0));
-		if (!pidfd.valid())
-			throw Error(errno, device, name, op + ": duplicate the init pidfd");
+		pidfd = init_pidfd;
 	}
 
 	Mover mover(const std::string &op, const std::string &device, const Options &options)
 	{
-		UniqueFd netns, pidfd;
+		UniqueFd netns;
+		std::shared_ptr<const UniqueFd> pidfd;
 		resolve(op, device, netns, pidfd);
 		return Mover(name, std::move(netns), options.state_dir, record_key, std::move(pidfd));
 	}

@@ -57,15 +57,16 @@ void check_names(const std::string &op, const std::string &label, const std::str
 		throw Error(EINVAL, dev, label, op + ": " + problem);
 }
 
-Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key, UniqueFd init_pidfd)
+Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key,
+	     std::shared_ptr<const UniqueFd> init_pidfd)
 	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
 	  inside_netns_(std::move(inside_netns)), init_pidfd_(std::move(init_pidfd))
 {
 	op_ = "open " + label_;
-	if (int r = open_own_netns(host_netns_); r < 0)
-		fail(-r, "open the caller's network namespace");
 	if (int r = host_.open(); r < 0)
 		fail(-r, "open a netlink socket");
+	if (int r = open_netns_of_socket(host_.fd(), host_netns_); r < 0)
+		fail(-r, "open the caller's network namespace");
 	if (int r = inside_.open(inside_netns_.get(), host_netns_.get()); r < 0)
 		fail(-r, "open a netlink socket in the container's network namespace");
 	if (int r = netns_id(inside_netns_.get(), inside_.fd(), inside_id_); r < 0)
@@ -82,9 +83,14 @@ void Mover::lock_host(bool required)
 		host_lock_ = std::move(lock);
 }
 
+int Mover::locked_dir() const noexcept
+{
+	return host_lock_ ? host_lock_->dir() : -1;
+}
+
 bool Mover::init_exited() const noexcept
 {
-	return init_pidfd_.valid() && has_exited(init_pidfd_.get());
+	return init_pidfd_ && has_exited(init_pidfd_->get());
 }
 
 void Mover::fail(int errnum, const std::string &cause) const
@@ -96,7 +102,7 @@ RecordStore &Mover::store()
 {
 	if (!store_) {
 		RecordStore store;
-		if (int r = store.open(state_dir_, record_key_, true); r < 0)
+		if (int r = store.open(state_dir_, record_key_, true, locked_dir()); r < 0)
 			fail(-r, "open the record directory for " + record_key_);
 		store_ = std::move(store);
 	}
@@ -107,7 +113,7 @@ RecordStore *Mover::existing_store()
 {
 	if (!store_) {
 		RecordStore store;
-		int r = store.open(state_dir_, record_key_, false);
+		int r = store.open(state_dir_, record_key_, false, locked_dir());
 		if (r == -ENOENT)
 			return nullptr;
 		if (r < 0)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +33,8 @@ public:
 	 * directory; init_pidfd, if valid, is the process whose namespace this
 	 * is, so an attach can tell that it died mid-call. Throws Error.
 	 */
-	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key, UniqueFd init_pidfd = {});
+	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key,
+	      std::shared_ptr<const UniqueFd> init_pidfd = {});
 
 	void attach(const std::string &dev, const std::string &dst, bool preserve);
 	void detach(const std::string &dev, const std::string &dst, bool preserve);
@@ -46,6 +48,8 @@ private:
 	/* required: fail if the lock cannot be had; otherwise go on without (no state directory: nothing to guard). */
 	void lock_host(bool required);
 	bool init_exited() const noexcept;
+	/* The state directory as the host lock holds it open, or -1. */
+	int locked_dir() const noexcept;
 	RecordStore &store();
 	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
 	RecordStore *existing_store();
@@ -61,7 +65,7 @@ private:
 	std::string record_key_;
 	UniqueFd host_netns_;
 	UniqueFd inside_netns_;
-	UniqueFd init_pidfd_;
+	std::shared_ptr<const UniqueFd> init_pidfd_;
 	NsId inside_id_;
 	NetlinkSocket host_;
 	NetlinkSocket inside_;

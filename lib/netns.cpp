@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <poll.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -62,6 +63,15 @@ int pid_of_pidfd(int pidfd) noexcept
 int open_own_netns(UniqueFd &out) noexcept
 {
 	return open_cloexec("/proc/thread-self/ns/net", out);
+}
+
+int open_netns_of_socket(int sock, UniqueFd &out) noexcept
+{
+	int fd = ::ioctl(sock, SIOCGSKNS); /* the kernel opens it O_CLOEXEC */
+	if (fd < 0)
+		return open_own_netns(out); /* before 4.9, or without CAP_NET_ADMIN over that namespace */
+	out.reset(fd);
+	return 0;
 }
 
 int open_netns_of_pidfd(int pidfd, UniqueFd &out) noexcept

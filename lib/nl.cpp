@@ -5,7 +5,6 @@
 #include <cstring>
 #include <exception>
 
-#include <fcntl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
@@ -156,10 +155,7 @@ int NetlinkSocket::open(int netns_fd, int home) noexcept
 	}
 	if (r < 0)
 		return -errno_from_nle(r);
-	int fd = nl_socket_get_fd(sock.get());
-	/* libnl before 3.2.27 left the fd inheritable across exec; we support older ones than 3.7. */
-	if (::fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-		return -errno;
+	int fd = nl_socket_get_fd(sock.get()); /* SOCK_CLOEXEC: meson.build requires a libnl that sets it */
 	set_flag(fd, NETLINK_EXT_ACK);
 	set_flag(fd, NETLINK_CAP_ACK);
 	set_flag(fd, NETLINK_GET_STRICT_CHK);

@@ -129,7 +129,7 @@ RecordStore::~RecordStore()
 		if (std::strcmp(e->d_name, ".") != 0 && std::strcmp(e->d_name, "..") != 0)
 			empty = false;
 	if (empty)
-		(void)::unlinkat(top_.get(), key_.c_str(), AT_REMOVEDIR);
+		(void)::unlinkat(top_, key_.c_str(), AT_REMOVEDIR);
 }
 
 std::string RecordStore::file_name(const Record &record)
@@ -137,16 +137,19 @@ std::string RecordStore::file_name(const Record &record)
 	return record.host.name + "." + std::to_string(record.host.ifindex);
 }
 
-int RecordStore::open(const std::string &state_dir, const std::string &key, bool create) noexcept
+int RecordStore::open(const std::string &state_dir, const std::string &key, bool create, int state_dir_fd) noexcept
 {
 	try {
 		const std::string base = state_dir_path(state_dir);
-		UniqueFd top;
-		if (int r = open_private_dir(AT_FDCWD, base.c_str(), create, top); r < 0)
-			return r;
+		UniqueFd own_top;
+		if (state_dir_fd < 0) {
+			if (int r = open_private_dir(AT_FDCWD, base.c_str(), create, own_top); r < 0)
+				return r;
+			state_dir_fd = own_top.get();
+		}
 		UniqueFd dir;
 		for (;;) {
-			if (int r = open_private_dir(top.get(), key.c_str(), create, dir); r < 0)
+			if (int r = open_private_dir(state_dir_fd, key.c_str(), create, dir); r < 0)
 				return r;
 			while (::flock(dir.get(), LOCK_EX) < 0)
 				if (errno != EINTR)
@@ -160,7 +163,8 @@ int RecordStore::open(const std::string &state_dir, const std::string &key, bool
 		}
 		path_ = base + "/" + key;
 		key_ = key;
-		top_ = std::move(top);
+		own_top_ = std::move(own_top);
+		top_ = state_dir_fd;
 		dir_ = std::move(dir);
 		return 0;
 	} catch (const std::bad_alloc &) {

@@ -32,7 +32,8 @@ public:
 	 * state_dir empty: $LXCNET_STATE_DIR, else /run/lxcnet. Returns -errno;
 	 * without create, -ENOENT when the container has no records at all.
 	 */
-	int open(const std::string &state_dir, const std::string &key, bool create) noexcept;
+	/* state_dir_fd: the state directory already open (borrowed, must outlive the store), saving its second lookup. */
+	int open(const std::string &state_dir, const std::string &key, bool create, int state_dir_fd = -1) noexcept;
 
 	/* Every readable record; files that are not (garbage, symlinks, torn writes) are listed in `unreadable`. */
 	int load(std::vector<Entry> &records, std::vector<std::string> &unreadable) const noexcept;
@@ -45,7 +46,8 @@ public:
 	static std::string file_name(const Record &record);
 
 private:
-	UniqueFd top_;
+	UniqueFd own_top_;
+	int top_ = -1;
 	UniqueFd dir_;
 	std::string key_;
 	std::string path_;
@@ -62,6 +64,8 @@ class HostLock final {
 public:
 	/* create: make the state directory if it does not exist. Returns -errno. */
 	int acquire(const std::string &state_dir, bool create) noexcept;
+	/* The locked state directory, or -1. */
+	int dir() const noexcept { return dir_.get(); }
 
 private:
 	UniqueFd dir_;
