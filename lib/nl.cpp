@@ -366,21 +366,21 @@ int NetlinkSocket::dump_addresses(int ifindex, const std::function<void(rtnl_add
 
 int NetlinkSocket::dump_routes(int ifindex, const std::function<void(rtnl_route *)> &each) noexcept
 {
-	for (unsigned char family : {AF_INET, AF_INET6}) {
-		NlMsg msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
-		rtmsg hdr{};
-		hdr.rtm_family = family;
-		if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
-		    nla_put_u32(msg.get(), RTA_OIF, static_cast<uint32_t>(ifindex)) < 0)
-			return -ENOMEM;
-		const std::function<void(nl_msg *)> cast = [&](nl_msg *reply) {
-			for_each_object(reply, [&](nl_object *obj) { each(reinterpret_cast<rtnl_route *>(obj)); });
-		};
-		int r = transact(msg.get(), Reply::dump, &cast);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	/* One dump for every family: the kernel runs each family's filtered dump in turn, under one request. */
+	NlMsg msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
+	rtmsg hdr{};
+	hdr.rtm_family = AF_UNSPEC;
+	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg.get(), RTA_OIF, static_cast<uint32_t>(ifindex)) < 0)
+		return -ENOMEM;
+	const std::function<void(nl_msg *)> cast = [&](nl_msg *reply) {
+		for_each_object(reply, [&](nl_object *obj) {
+			auto *route = reinterpret_cast<rtnl_route *>(obj);
+			if (rtnl_route_get_family(route) == AF_INET || rtnl_route_get_family(route) == AF_INET6)
+				each(route);
+		});
+	};
+	return transact(msg.get(), Reply::dump, &cast);
 }
 
 int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noexcept
