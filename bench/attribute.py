@@ -12,9 +12,13 @@ import re
 import sys
 
 STEPS = [
-    ("liblxc is_running + init_pidfd, netns ioctl", r"lxcnet::detail::container_netns"),
+    ("init's netns from its pidfd (liblxc only when init changed)", r"Container::Impl::resolve|open_netns_of_pidfd"),
+    ("caller's netns from its socket (SIOCGSKNS)", r"open_netns_of_socket"),
     ("open netlink sockets (setns there and back)", r"NetlinkSocket::open"),
+    ("identify the container's netns (inode, cookie)", r"lxcnet::detail::netns_id"),
     ("close sockets and fds (~Mover)", r"Mover::~Mover"),
+    ("host-wide lock", r"HostLock::acquire"),
+    ("init liveness checks (poll)", r"has_exited"),
     ("link lookups (get_link)", r"NetlinkSocket::get_link"),
     ("the move itself (RTM_NEWLINK)", r"lxcnet::detail::\(anonymous namespace\)::move"),
     ("snapshot dumps (capture)", r"lxcnet::detail::capture"),
@@ -53,7 +57,7 @@ def main():
                         if re.search(rx, frame):
                             step = name
                 if step is None:
-                    step = "other: is_defined, realpath, own netns fd" if any("Impl::mover" in f for f in chain) else "other"
+                    step = "other"
                 steps[entry][step] += period
         period, frames = None, []
 

@@ -280,7 +280,7 @@ void breakdown(BenchContainer &box, const Veth &home, const std::string &scratch
 		 }},
 	};
 
-	std::printf("\n=== breakdown: CPU and wall per call of what an lxcnet 0.1 call is made of (%u calls each, no device moving) ===\n",
+	std::printf("\n=== breakdown: building blocks of a call as lxcnet 0.1.0 first made it, and cheaper alternatives (%u calls each, no device moving; the perf profile shows a call of today) ===\n",
 		    reps);
 	std::printf("%-56s %9s %9s | %5s %5s | %11s %11s\n", "building block", "CPU us", "wall us", "bare", "pres", "CPU us/cyc",
 		    "CPU us/cyc");

@@ -4,6 +4,10 @@
 #include <cerrno>
 
 #include <lxc/lxccontainer.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <poll.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 
 #ifndef PIDFD_GET_NET_NAMESPACE
@@ -12,7 +16,7 @@
 
 namespace lxb {
 
-LeanMover::LeanMover(lxc_container *c) : c_(c) {}
+LeanMover::LeanMover(lxc_container *c, std::string state_dir) : c_(c), state_dir_(std::move(state_dir)) {}
 
 Fd LeanMover::container_netns()
 {
@@ -30,21 +34,39 @@ Fd LeanMover::container_netns()
 	return Fd();
 }
 
+Fd LeanMover::lock_state_dir()
+{
+	Fd dir(::open(state_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	if (dir.valid())
+		(void)::flock(dir.get(), LOCK_EX);
+	return dir;
+}
+
+bool LeanMover::init_exited()
+{
+	pollfd p = {pidfd_.get(), POLLIN, 0};
+	return ::poll(&p, 1, 0) > 0;
+}
+
 int LeanMover::attach(const std::string &dev, const std::string &dst)
 {
 	Fd netns = container_netns();
 	if (!netns.valid())
 		return -ESRCH;
-	RtnlSocket inside(netns.get());
-	int ifindex = host_.ifindex_of(dev);
+	RtnlSocket host;
+	Fd home(::ioctl(host.fd(), SIOCGSKNS));
+	RtnlSocket inside(netns.get(), home.get());
+	Fd lock = lock_state_dir();
+	if (init_exited())
+		return -ESRCH;
+	int ifindex = host.ifindex_of(dev);
 	if (ifindex < 0)
 		return ifindex;
 	if (int r = inside.ifindex_of(dst); r != -ENODEV)
 		return r >= 0 ? -EEXIST : r;
-	if (int r = host_.move(ifindex, netns.get(), dst); r < 0)
+	if (int r = host.move(ifindex, netns.get(), dst); r < 0)
 		return r;
-	int moved = inside.ifindex_of(dst);
-	return moved < 0 ? moved : 0;
+	return init_exited() ? -ESRCH : 0;
 }
 
 int LeanMover::detach(const std::string &dev, const std::string &dst)
@@ -52,17 +74,16 @@ int LeanMover::detach(const std::string &dev, const std::string &dst)
 	Fd netns = container_netns();
 	if (!netns.valid())
 		return -ESRCH;
-	Fd home = open_own_netns();
-	RtnlSocket inside(netns.get());
+	RtnlSocket host;
+	Fd home(::ioctl(host.fd(), SIOCGSKNS));
+	RtnlSocket inside(netns.get(), home.get());
+	Fd lock = lock_state_dir();
 	int ifindex = inside.ifindex_of(dev);
 	if (ifindex < 0)
 		return ifindex;
-	if (int r = host_.ifindex_of(dst); r != -ENODEV)
+	if (int r = host.ifindex_of(dst); r != -ENODEV)
 		return r >= 0 ? -EEXIST : r;
-	if (int r = inside.move(ifindex, home.get(), dst); r < 0)
-		return r;
-	int moved = host_.ifindex_of(dst);
-	return moved < 0 ? moved : 0;
+	return inside.move(ifindex, home.get(), dst);
 }
 
 } /* namespace lxb */

@@ -11,27 +11,31 @@ namespace lxb {
 
 /*
  * A sketch, not a product: the least a bare (no preservation) attach or
- * detach must do while keeping lxcnet's contract — the container's netns
- * found again on every call and pinned only for that call, a socket inside
- * it per call, the device looked up by name, the target name checked, the
- * new ifindex read back — with the two things lxcnet 0.1 does not do: it
- * keeps the init's pidfd between calls (a pidfd pins no namespace; a
- * restarted container makes it fail with ESRCH and it is fetched again), and
- * it keeps one socket in the caller's netns. Its cost shows which CPU target
- * is reachable without cutting anything the design asks for.
+ * detach must do under lxcnet's behaviour contract, in raw netlink with no
+ * libnl. Per call: the container's netns found again from init's pidfd (a
+ * pidfd pins no namespace, so it is kept) and closed on return; a socket in
+ * the caller's netns and one in the container's, both per call (a socket
+ * pins its netns, and the caller may switch namespace between calls); the
+ * caller's netns fd from its socket (SIOCGSKNS); the host-wide lock on the
+ * state directory; init's liveness checked before the move; the device
+ * looked up by name and the target name checked before moving. Its cost is
+ * the floor for lxcnet bare, so it shows which CPU target the contract
+ * leaves reachable.
  */
 class LeanMover {
 public:
-	explicit LeanMover(lxc_container *c);
+	LeanMover(lxc_container *c, std::string state_dir);
 	/* 0 or -errno. */
 	int attach(const std::string &dev, const std::string &dst);
 	int detach(const std::string &dev, const std::string &dst);
 
 private:
 	Fd container_netns();
+	Fd lock_state_dir();
+	bool init_exited();
 	lxc_container *c_;
+	std::string state_dir_;
 	Fd pidfd_;
-	RtnlSocket host_;
 };
 
 } /* namespace lxb */

@@ -474,7 +474,7 @@ struct Bench {
 
 	explicit Bench(const Config &c)
 		: cfg(c), state_dir(make_state_dir(c.state_parent)), inside_sock(box.netns.get()), host_netns(open_own_netns()),
-		  lxcnet_box(box.c), lean(box.c)
+		  lxcnet_box(box.c), lean(box.c, state_dir)
 	{
 		preserve_on.preserve = true;
 		preserve_on.state_dir = state_dir;

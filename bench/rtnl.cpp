@@ -65,18 +65,21 @@ Fd open_own_netns()
 	return Fd(fd);
 }
 
-RtnlSocket::RtnlSocket(int netns_fd)
+RtnlSocket::RtnlSocket(int netns_fd, int home_fd)
 {
-	Fd home;
+	Fd own_home;
+	int home = -1;
 	if (netns_fd >= 0) {
-		home = open_own_netns();
+		if (home_fd < 0)
+			own_home = open_own_netns();
+		home = home_fd >= 0 ? home_fd : own_home.get();
 		if (::setns(netns_fd, CLONE_NEWNET) < 0)
 			throw_errno(errno, "setns into the container's netns");
 	}
 	int fd = ::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	int saved = errno;
 	/* Staying in the container's netns by accident would silently measure the wrong thing for the rest of the run. */
-	if (home.valid() && ::setns(home.get(), CLONE_NEWNET) < 0)
+	if (home >= 0 && ::setns(home, CLONE_NEWNET) < 0)
 		std::abort();
 	if (fd < 0)
 		throw_errno(saved, "netlink socket");

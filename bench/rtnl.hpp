@@ -19,8 +19,9 @@ Fd open_own_netns();
  */
 class RtnlSocket {
 public:
-	/* Created inside netns_fd (or the caller's netns if -1); the thread is back in its own netns on return. */
-	explicit RtnlSocket(int netns_fd = -1);
+	/* Created inside netns_fd (or the caller's netns if -1); the thread is back in its own netns (home, if given) on return. */
+	explicit RtnlSocket(int netns_fd = -1, int home = -1);
+	int fd() const { return fd_.get(); }
 
 	/*
 	 * The floor: one RTM_NEWLINK by ifindex carrying IFLA_NET_NS_FD and

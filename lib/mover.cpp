@@ -69,8 +69,6 @@ Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, st
 		fail(-r, "open the caller's network namespace");
 	if (int r = inside_.open(inside_netns_.get(), host_netns_.get()); r < 0)
 		fail(-r, "open a netlink socket in the container's network namespace");
-	if (int r = netns_id(inside_netns_.get(), inside_.fd(), inside_id_); r < 0)
-		fail(-r, "identify the container's network namespace");
 }
 
 void Mover::lock_host(bool required)
@@ -81,6 +79,17 @@ void Mover::lock_host(bool required)
 		fail(-r, "lock the state directory " + state_dir_path(state_dir_));
 	if (r == 0)
 		host_lock_ = std::move(lock);
+}
+
+const NsId &Mover::inside_id()
+{
+	if (!inside_id_) {
+		NsId id;
+		if (int r = netns_id(inside_netns_.get(), inside_.fd(), id); r < 0)
+			fail(-r, "identify the network namespace of " + label_);
+		inside_id_ = id;
+	}
+	return *inside_id_;
 }
 
 int Mover::locked_dir() const noexcept
@@ -112,10 +121,14 @@ RecordStore &Mover::store()
 RecordStore *Mover::existing_store()
 {
 	if (!store_) {
+		if (no_records_)
+			return nullptr;
 		RecordStore store;
 		int r = store.open(state_dir_, record_key_, false, locked_dir());
-		if (r == -ENOENT)
+		if (r == -ENOENT) {
+			no_records_ = true; /* none can appear while we hold the host lock, and without it there is no state directory */
 			return nullptr;
+		}
 		if (r < 0)
 			fail(-r, "open the record directory for " + record_key_);
 		store_ = std::move(store);
@@ -151,7 +164,7 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	if (int r = capture(host_, link, preserve, before); r < 0)
 		fail(-r, "read the configuration of " + dev + detail_of(host_));
 
-	Record record{label_, inside_id_, before, dst, before.ifindex};
+	Record record{label_, preserve ? inside_id() : NsId{}, before, dst, before.ifindex};
 	if (preserve)
 		if (int r = store().save(record); r < 0)
 			fail(-r, "write the record in " + store().path() + " (nothing was moved)");
@@ -250,11 +263,11 @@ std::optional<RecordStore::Entry> Mover::find_record(const Link &link, bool name
 	for (auto &entry : records) {
 		if (entry.record.inside_ifindex != ifindex)
 			continue;
-		if (entry.record.netns == inside_id_ && entry.record.host.mac == mac)
+		if (entry.record.netns == inside_id() && entry.record.host.mac == mac)
 			return std::move(entry); /* a valid record wins, whatever stale ones lie beside it */
 		if (!stale) {
 			stale = &entry;
-			why = entry.record.netns == inside_id_ ? "its MAC address has changed" : "the container has been restarted since";
+			why = entry.record.netns == inside_id() ? "its MAC address has changed" : "the container has been restarted since";
 		}
 	}
 	if (stale && !name_given)
@@ -366,7 +379,7 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 		std::string mac;
 		if (inside_.get_link(record.inside_ifindex, {}, link) == 0)
 			mac = link.mac;
-		if (!(record.netns == inside_id_) || record.host.mac != mac) {
+		if (!(record.netns == inside_id()) || record.host.mac != mac) {
 			failed(ESTALE, "stale record " + entry.file + " removed: " + record.host.name + " is no longer in the container");
 			(void)store().remove(record);
 			continue;

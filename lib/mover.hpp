@@ -50,6 +50,8 @@ private:
 	bool init_exited() const noexcept;
 	/* The state directory as the host lock holds it open, or -1. */
 	int locked_dir() const noexcept;
+	/* The other side's identity as records hold it. */
+	const NsId &inside_id();
 	RecordStore &store();
 	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
 	RecordStore *existing_store();
@@ -66,11 +68,12 @@ private:
 	UniqueFd host_netns_;
 	UniqueFd inside_netns_;
 	std::shared_ptr<const UniqueFd> init_pidfd_;
-	NsId inside_id_;
+	std::optional<NsId> inside_id_; /* only records need it: read on first use */
 	NetlinkSocket host_;
 	NetlinkSocket inside_;
 	std::optional<HostLock> host_lock_;
 	std::optional<RecordStore> store_;
+	bool no_records_ = false; /* existing_store() found none */
 	std::string op_;     /* "attach veth7 -> web1:eth1", the start of every message */
 	std::string device_; /* the device of the current operation, for Error::device() */
 };

@@ -9,6 +9,7 @@
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <new>
 #include <sys/socket.h>
 
 #include "netns.hpp"
@@ -85,14 +86,18 @@ bool parse_link(nlmsghdr *hdr, Link &out)
 	return true;
 }
 
-/* nl_msg_parse with a C++ callback: an exception must not unwind through libnl's C frames, so it is carried across them. */
-void for_each_object(nl_msg *msg, const std::function<void(nl_object *)> &each)
+/* libnl's parser for one reply message, with a C++ callback: an exception must not unwind through libnl's C frames, so it is carried across them. */
+void for_each_object(nlmsghdr *hdr, const std::function<void(nl_object *)> &each)
 {
+	NlMsg msg(nlmsg_convert(hdr));
+	if (!msg)
+		throw std::bad_alloc();
+	nlmsg_set_proto(msg.get(), NETLINK_ROUTE); /* how libnl finds the parser for the message type */
 	struct Carry {
 		const std::function<void(nl_object *)> *each;
 		std::exception_ptr error;
 	} carry{&each, nullptr};
-	nl_msg_parse(msg, +[](nl_object *obj, void *arg) {
+	nl_msg_parse(msg.get(), +[](nl_object *obj, void *arg) {
 		auto *c = static_cast<Carry *>(arg);
 		if (c->error)
 			return;
@@ -132,147 +137,121 @@ int errno_from_nle(int nle) noexcept
 	}
 }
 
-int NetlinkSocket::on_error(struct sockaddr_nl *, struct nlmsgerr *err, void *arg)
-{
-	auto *failure = static_cast<Failure *>(arg);
-	failure->errnum = -err->error;
-	failure->extack = extack_text(err);
-	/* NL_STOP ends the receive with this error while libnl's own -NLE_OPNOTSUPP fallback still sees it. */
-	return NL_STOP;
-}
-
 int NetlinkSocket::open(int netns_fd, int home) noexcept
 {
-	NlSockPtr sock(nl_socket_alloc());
-	if (!sock)
-		return -ENOMEM;
-	int r;
+	UniqueFd fd;
 	{
 		NetnsGuard guard;
-		if (netns_fd >= 0 && (r = guard.enter(netns_fd, home)) < 0)
-			return r;
-		r = nl_connect(sock.get(), NETLINK_ROUTE);
+		if (netns_fd >= 0)
+			if (int r = guard.enter(netns_fd, home); r < 0)
+				return r;
+		/* Not bound: the kernel gives it a port at the first send, as iproute2's sockets get theirs. */
+		fd.reset(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
+		if (!fd.valid())
+			return -errno;
 	}
-	if (r < 0)
-		return -errno_from_nle(r);
-	int fd = nl_socket_get_fd(sock.get()); /* SOCK_CLOEXEC: meson.build requires a libnl that sets it */
-	set_flag(fd, NETLINK_EXT_ACK);
-	set_flag(fd, NETLINK_CAP_ACK);
-	set_flag(fd, NETLINK_GET_STRICT_CHK);
-	/*
-	 * One recvmsg per datagram instead of a MSG_PEEK for its size first:
-	 * replies here are single links, addresses and routes, far below the
-	 * buffer, and dumps are cut by the kernel to the reader's buffer size.
-	 */
-	if (nl_socket_set_msg_buf_size(sock.get(), receive_buffer_size) < 0)
+	/* Errors then carry the kernel's text. CAP_ACK is not worth its syscall: extack_text() reads either form. */
+	set_flag(fd.get(), NETLINK_EXT_ACK);
+	std::unique_ptr<char[]> buffer(new (std::nothrow) char[receive_buffer_size]);
+	if (!buffer)
 		return -ENOMEM;
-	nl_socket_disable_msg_peek(sock.get());
-	nl_socket_modify_err_cb(sock.get(), NL_CB_CUSTOM, on_error, &failure_);
-	sock_ = std::move(sock);
+	fd_ = std::move(fd);
+	buffer_ = std::move(buffer);
 	return 0;
 }
 
-int NetlinkSocket::finish(int nl_result) noexcept
+int NetlinkSocket::fail_locally(int errnum, const char *why) noexcept
 {
-	if (nl_result >= 0) {
-		message_.clear();
-		return 0;
-	}
-	int errnum = failure_.errnum ? failure_.errnum : errno_from_nle(nl_result);
 	try {
-		/* A kernel error without extack leaves the message empty: strerror(errnum) says it all then. */
-		message_ = failure_.errnum ? failure_.extack : std::string(nl_geterror(nl_result));
+		message_ = why ? why : "";
 	} catch (...) {
 		message_.clear();
 	}
 	return -errnum;
 }
 
-int NetlinkSocket::transact(nl_msg *request, Reply reply, const std::function<void(nl_msg *)> *each) noexcept
+int NetlinkSocket::transact(nl_msg *request, Reply reply, const std::function<void(nlmsghdr *)> *each) noexcept
 {
-	failure_ = {};
+	message_.clear();
+	if (reply == Reply::dump && !strict_dumps_) {
+		/* Only dumps need it (the kernel then honours their ifindex filters), and a bare move makes none. */
+		set_flag(fd_.get(), NETLINK_GET_STRICT_CHK);
+		strict_dumps_ = true;
+	}
 	nlmsghdr *hdr = nlmsg_hdr(request);
-	/* Our own number on every request, so a late datagram of an earlier one is skipped, never taken for this reply. */
-	hdr->nlmsg_seq = nl_socket_use_seq(sock_.get());
-	nl_complete_msg(sock_.get(), request);
+	/* Our own number on every request, so a late datagram of an earlier one is skipped, never taken for this answer. */
+	if (++seq_ == 0)
+		seq_ = 1;
+	hdr->nlmsg_seq = seq_;
+	hdr->nlmsg_pid = 0;
+	hdr->nlmsg_flags |= NLM_F_REQUEST;
 	if (reply == Reply::ack)
 		hdr->nlmsg_flags |= NLM_F_ACK;
 	else
 		hdr->nlmsg_flags &= ~NLM_F_ACK; /* the reply itself, or a dump's end, says it is done */
-	if (int r = nl_send(sock_.get(), request); r < 0)
-		return finish(r);
 
-	struct Context {
-		const std::function<void(nl_msg *)> *each;
-		uint32_t seq;
-		Reply reply;
-		bool done = false;
-		bool threw = false;
-		int dump_errno = 0;
-	} context{each, hdr->nlmsg_seq, reply};
+	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
+	ssize_t sent;
+	do
+		sent = ::sendto(fd_.get(), hdr, hdr->nlmsg_len, 0, reinterpret_cast<const sockaddr *>(&kernel), sizeof(kernel));
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+		return fail_locally(errno);
 
-	auto same_request = [](nl_msg *msg, void *arg) -> int {
-		return nlmsg_hdr(msg)->nlmsg_seq == static_cast<Context *>(arg)->seq ? NL_OK : NL_SKIP;
-	};
-	auto valid = [](nl_msg *msg, void *arg) -> int {
-		auto *c = static_cast<Context *>(arg);
-		if (c->each && !c->threw) {
-			try {
-				(*c->each)(msg);
-			} catch (...) {
-				c->threw = true; /* keep reading: the rest of the answer must not be left for the next request */
+	bool threw = false;
+	bool interrupted = false;
+	for (;;) {
+		ssize_t n = ::recv(fd_.get(), buffer_.get(), receive_buffer_size, MSG_TRUNC);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail_locally(errno);
+		}
+		if (static_cast<size_t>(n) > receive_buffer_size)
+			return fail_locally(EMSGSIZE, "a netlink reply was larger than the receive buffer");
+		int left = static_cast<int>(n);
+		for (auto *h = reinterpret_cast<nlmsghdr *>(buffer_.get()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			if (h->nlmsg_seq != seq_ || h->nlmsg_type == NLMSG_NOOP)
+				continue;
+			if (h->nlmsg_type == NLMSG_ERROR) {
+				if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
+					return fail_locally(EBADMSG, "truncated netlink error message");
+				auto *err = static_cast<nlmsgerr *>(NLMSG_DATA(h));
+				if (err->error == 0)
+					return threw ? -ENOMEM : 0; /* the ACK */
+				try {
+					message_ = extack_text(err);
+				} catch (...) {
+					message_.clear();
+				}
+				return err->error;
 			}
-		}
-		if (c->reply != Reply::single)
-			return NL_OK;
-		c->done = true;
-		return NL_STOP;
-	};
-	auto finished = [](nl_msg *msg, void *arg) -> int {
-		auto *c = static_cast<Context *>(arg);
-		/* A dump that failed part-way ends with its errno in NLMSG_DONE. */
-		nlmsghdr *h = nlmsg_hdr(msg);
-		if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(int))) {
-			int error;
-			std::memcpy(&error, nlmsg_data(h), sizeof(error));
-			if (error < 0)
-				c->dump_errno = -error;
-		}
-		c->done = true;
-		return NL_STOP;
-	};
-	auto acked = [](nl_msg *, void *arg) -> int {
-		static_cast<Context *>(arg)->done = true;
-		return NL_STOP;
-	};
-
-	nl_cb *base = nl_socket_get_cb(sock_.get());
-	nl_cb *cb = nl_cb_clone(base);
-	nl_cb_put(base);
-	if (!cb)
-		return -ENOMEM;
-	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, same_request, &context);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid, &context);
-	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finished, &context);
-	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, acked, &context);
-	int r = 0;
-	while (!context.done) {
-		r = nl_recvmsgs(sock_.get(), cb);
-		if (r < 0)
-			break;
-		if (r == 0 && !context.done) {
-			r = -NLE_MSG_TRUNC; /* nothing more to read, and no answer: never wait forever */
-			break;
+			if (h->nlmsg_type == NLMSG_DONE) {
+				/* A dump that failed part-way ends with its errno in NLMSG_DONE. */
+				int error = 0;
+				if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(error)))
+					std::memcpy(&error, NLMSG_DATA(h), sizeof(error));
+				if (error < 0)
+					return error;
+				if (interrupted)
+					return fail_locally(EAGAIN, "the kernel's dump was interrupted by a concurrent change");
+				return threw ? -ENOMEM : 0;
+			}
+			if (h->nlmsg_type == NLMSG_OVERRUN)
+				return fail_locally(EIO, "netlink overrun");
+			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
+				interrupted = true;
+			if (each && !threw) {
+				try {
+					(*each)(h);
+				} catch (...) {
+					threw = true; /* keep reading: the rest of the answer must not be left for the next request */
+				}
+			}
+			if (reply == Reply::single)
+				return threw ? -ENOMEM : 0;
 		}
 	}
-	nl_cb_put(cb);
-	if (context.threw)
-		return -ENOMEM;
-	if (r >= 0 && context.dump_errno) {
-		failure_.errnum = context.dump_errno;
-		r = -NLE_FAILURE;
-	}
-	return finish(r);
 }
 
 int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noexcept
@@ -290,7 +269,7 @@ int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noe
 	    nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
 		return -ENOMEM;
 	bool found = false;
-	const std::function<void(nl_msg *)> keep = [&](nl_msg *reply) { found = parse_link(nlmsg_hdr(reply), out); };
+	const std::function<void(nlmsghdr *)> keep = [&](nlmsghdr *reply) { found = parse_link(reply, out); };
 	int r = transact(msg.get(), Reply::single, &keep);
 	if (r == 0 && !found)
 		return -EBADMSG;
@@ -300,10 +279,8 @@ int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noe
 int NetlinkSocket::send_built(int nl_result, nl_msg *built) noexcept
 {
 	NlMsg msg(built);
-	if (nl_result < 0) {
-		failure_ = {};
-		return finish(nl_result);
-	}
+	if (nl_result < 0)
+		return fail_locally(errno_from_nle(nl_result), nl_geterror(nl_result));
 	return transact(msg.get(), Reply::ack, nullptr);
 }
 
@@ -318,10 +295,8 @@ int NetlinkSocket::change_link(const Link &orig, rtnl_link *changes) noexcept
 	nl_msg *built = nullptr;
 	int r = rtnl_link_build_change_request(target.get(), changes, 0, &built);
 	NlMsg msg(built);
-	if (r < 0) {
-		failure_ = {};
-		return finish(r);
-	}
+	if (r < 0)
+		return fail_locally(errno_from_nle(r), nl_geterror(r));
 	r = transact(msg.get(), Reply::ack, nullptr);
 	/* Kernels that predate changing a link with RTM_NEWLINK; libnl's rtnl_link_change() retries the same way. */
 	if (r == -EOPNOTSUPP && nlmsg_hdr(msg.get())->nlmsg_type == RTM_NEWLINK) {
@@ -353,7 +328,7 @@ int NetlinkSocket::dump_addresses(int ifindex, const std::function<void(rtnl_add
 	hdr.ifa_index = static_cast<unsigned>(ifindex);
 	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0)
 		return -ENOMEM;
-	const std::function<void(nl_msg *)> filtered = [&](nl_msg *reply) {
+	const std::function<void(nlmsghdr *)> filtered = [&](nlmsghdr *reply) {
 		for_each_object(reply, [&](nl_object *obj) {
 			auto *addr = reinterpret_cast<rtnl_addr *>(obj);
 			/* The strict-check filter is the fast path; this keeps kernels without it correct. */
@@ -373,7 +348,7 @@ int NetlinkSocket::dump_routes(int ifindex, const std::function<void(rtnl_route 
 	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_u32(msg.get(), RTA_OIF, static_cast<uint32_t>(ifindex)) < 0)
 		return -ENOMEM;
-	const std::function<void(nl_msg *)> cast = [&](nl_msg *reply) {
+	const std::function<void(nlmsghdr *)> cast = [&](nlmsghdr *reply) {
 		for_each_object(reply, [&](nl_object *obj) {
 			auto *route = reinterpret_cast<rtnl_route *>(obj);
 			if (rtnl_route_get_family(route) == AF_INET || rtnl_route_get_family(route) == AF_INET6)
@@ -390,9 +365,9 @@ int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noe
 	hdr.ifi_family = AF_UNSPEC;
 	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0)
 		return -ENOMEM;
-	const std::function<void(nl_msg *)> cast = [&](nl_msg *reply) {
+	const std::function<void(nlmsghdr *)> cast = [&](nlmsghdr *reply) {
 		Link link;
-		if (parse_link(nlmsg_hdr(reply), link))
+		if (parse_link(reply, link))
 			each(link);
 	};
 	return transact(msg.get(), Reply::dump, &cast);

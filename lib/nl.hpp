@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,7 +15,6 @@
 
 namespace lxcnet::detail {
 
-using NlSockPtr = std::unique_ptr<nl_sock, Deleter<nl_socket_free>>;
 using RtnlLink = std::unique_ptr<rtnl_link, Deleter<rtnl_link_put>>;
 using RtnlAddr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr_put>>;
 using RtnlRoute = std::unique_ptr<rtnl_route, Deleter<rtnl_route_put>>;
@@ -32,23 +32,24 @@ struct Link {
 };
 
 /*
- * One NETLINK_ROUTE socket bound to one network namespace. Every request
- * returns 0 or -errno with the kernel's own errno (libnl's NLE codes fold
- * ESRCH and ENOENT into one), and kernel_message() holds the extended-ack
- * text of the last failure, if the kernel gave one.
+ * One NETLINK_ROUTE socket bound to one network namespace. libnl builds the
+ * requests and parses addresses and routes; the socket itself is a plain fd
+ * (libnl's own transport costs six extra system calls per socket and an
+ * allocation per receive, more than lxcnet's lookups). Every request
+ * returns 0 or -errno with the kernel's own errno, and kernel_message()
+ * holds the extended-ack text of the last failure, if the kernel gave one.
  *
  * Only this file and nl.cpp speak libnl's NLE.
  */
 class NetlinkSocket final {
 public:
 	NetlinkSocket() = default;
-	/* libnl holds a pointer to failure_: the object must stay where it is. */
 	NetlinkSocket(const NetlinkSocket &) = delete;
 	NetlinkSocket &operator=(const NetlinkSocket &) = delete;
 
 	/* Opens the socket in the calling thread's netns, or in netns_fd's if >= 0 (home: see NetnsGuard). Returns -errno. */
 	int open(int netns_fd = -1, int home = -1) noexcept;
-	int fd() const noexcept { return nl_socket_get_fd(sock_.get()); }
+	int fd() const noexcept { return fd_.get(); }
 
 	/* One RTM_GETLINK by index (if > 0) or by name. -ENODEV if absent. */
 	int get_link(int ifindex, const std::string &name, Link &out) noexcept;
@@ -66,23 +67,22 @@ public:
 	const std::string &kernel_message() const noexcept { return message_; }
 
 private:
-	struct Failure {
-		int errnum = 0;
-		std::string extack;
-	};
 	/* How a request's answer ends: an ACK, its one reply, or NLMSG_DONE. */
 	enum class Reply { ack, single, dump };
+	/* Dumps are cut by the kernel to the reader's buffer; single replies here are far smaller. */
 	static constexpr size_t receive_buffer_size = 32768;
 
-	int finish(int nl_result) noexcept;
 	/* Sends request under a fresh sequence number and reads its whole answer, handing every reply message to each. */
-	int transact(nl_msg *request, Reply reply, const std::function<void(nl_msg *)> *each) noexcept;
+	int transact(nl_msg *request, Reply reply, const std::function<void(nlmsghdr *)> *each) noexcept;
 	/* transact() for a message a libnl build_*_request made (nl_result is its return code); frees it. */
 	int send_built(int nl_result, nl_msg *built) noexcept;
-	static int on_error(struct sockaddr_nl *, struct nlmsgerr *err, void *arg);
+	/* -errno for a failure that is not the kernel's, with libnl's text for an NLE code. */
+	int fail_locally(int errnum, const char *why = nullptr) noexcept;
 
-	NlSockPtr sock_;
-	Failure failure_;
+	UniqueFd fd_;
+	uint32_t seq_ = 0;
+	bool strict_dumps_ = false;
+	std::unique_ptr<char[]> buffer_;
 	std::string message_;
 };
 
