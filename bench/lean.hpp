@@ -17,7 +17,7 @@ namespace lxb {
  * the caller's netns and one in the container's, both per call (a socket
  * pins its netns, and the caller may switch namespace between calls); the
  * caller's netns fd from its socket (SIOCGSKNS); the host-wide lock on the
- * state directory; init's liveness checked before the move; the device
+ * state directory; init's liveness checked around the move; the device
  * looked up by name and the target name checked before moving. Its cost is
  * the floor for lxcnet bare, so it shows which CPU target the contract
  * leaves reachable.

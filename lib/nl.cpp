@@ -145,7 +145,7 @@ int NetlinkSocket::open(int netns_fd, int home) noexcept
 		if (netns_fd >= 0)
 			if (int r = guard.enter(netns_fd, home); r < 0)
 				return r;
-		/* Not bound: the kernel gives it a port at the first send, as iproute2's sockets get theirs. */
+		/* Not bound: the kernel assigns it a port at its first send. */
 		fd.reset(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
 		if (!fd.valid())
 			return -errno;
