@@ -50,26 +50,15 @@ bool LeanMover::init_exited()
 
 int LeanMover::attach(const std::string &dev, const std::string &dst)
 {
-	Fd netns = container_netns();
-	if (!netns.valid())
-		return -ESRCH;
-	RtnlSocket host;
-	Fd home(::ioctl(host.fd(), SIOCGSKNS));
-	RtnlSocket inside(netns.get(), home.get());
-	Fd lock = lock_state_dir();
-	if (init_exited())
-		return -ESRCH;
-	int ifindex = host.ifindex_of(dev);
-	if (ifindex < 0)
-		return ifindex;
-	if (int r = inside.ifindex_of(dst); r != -ENODEV)
-		return r >= 0 ? -EEXIST : r;
-	if (int r = host.move(ifindex, netns.get(), dst); r < 0)
-		return r;
-	return init_exited() ? -ESRCH : 0;
+	return move(true, dev, dst);
 }
 
 int LeanMover::detach(const std::string &dev, const std::string &dst)
+{
+	return move(false, dev, dst);
+}
+
+int LeanMover::move(bool into_container, const std::string &dev, const std::string &dst)
 {
 	Fd netns = container_netns();
 	if (!netns.valid())
@@ -78,12 +67,19 @@ int LeanMover::detach(const std::string &dev, const std::string &dst)
 	Fd home(::ioctl(host.fd(), SIOCGSKNS));
 	RtnlSocket inside(netns.get(), home.get());
 	Fd lock = lock_state_dir();
-	int ifindex = inside.ifindex_of(dev);
+	/* Only an attach can lose a device into a dying namespace. */
+	if (into_container && init_exited())
+		return -ESRCH;
+	RtnlSocket &from = into_container ? host : inside;
+	RtnlSocket &to = into_container ? inside : host;
+	int ifindex = from.ifindex_of(dev);
 	if (ifindex < 0)
 		return ifindex;
-	if (int r = host.ifindex_of(dst); r != -ENODEV)
+	if (int r = to.ifindex_of(dst); r != -ENODEV)
 		return r >= 0 ? -EEXIST : r;
-	return inside.move(ifindex, home.get(), dst);
+	if (int r = from.move(ifindex, into_container ? netns.get() : home.get(), dst); r < 0)
+		return r;
+	return into_container && init_exited() ? -ESRCH : 0;
 }
 
 } /* namespace lxb */

@@ -30,6 +30,7 @@ public:
 	int detach(const std::string &dev, const std::string &dst);
 
 private:
+	int move(bool into_container, const std::string &dev, const std::string &dst);
 	Fd container_netns();
 	Fd lock_state_dir();
 	bool init_exited();
