@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
@@ -86,13 +87,20 @@ RtnlSocket::RtnlSocket(int netns_fd, int home_fd)
 	fd_.reset(fd);
 }
 
-int RtnlSocket::transact_ack(void *request, unsigned len)
+/*
+ * Sends request under a fresh sequence number, then hands each message of
+ * its answer to on_message until that returns a result. The buffer is
+ * thread_local rather than on the stack: a dump needs 64 KiB, and a stack
+ * frame that large also hides the callers from perf's 32 KiB stack copy.
+ */
+template <class OnMessage>
+int RtnlSocket::exchange(void *request, unsigned len, OnMessage on_message)
 {
 	auto *hdr = static_cast<nlmsghdr *>(request);
 	hdr->nlmsg_seq = ++seq_;
 	if (::sendto(fd_.get(), request, len, 0, reinterpret_cast<const sockaddr *>(&kernel_addr), sizeof(kernel_addr)) < 0)
 		return -errno;
-	alignas(nlmsghdr) char buf[8192];
+	alignas(nlmsghdr) static thread_local char buf[65536];
 	for (;;) {
 		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
 		if (n < 0) {
@@ -102,11 +110,19 @@ int RtnlSocket::transact_ack(void *request, unsigned len)
 		}
 		int left = static_cast<int>(n);
 		for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != hdr->nlmsg_seq || h->nlmsg_type != NLMSG_ERROR)
+			if (h->nlmsg_seq != hdr->nlmsg_seq)
 				continue;
-			return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+			if (std::optional<int> result = on_message(h))
+				return *result;
 		}
 	}
+}
+
+int RtnlSocket::transact_ack(void *request, unsigned len)
+{
+	return exchange(request, len, [](const nlmsghdr *) { return std::optional<int>(); });
 }
 
 int RtnlSocket::move(int ifindex, int to_netns_fd, const std::string &new_name)
@@ -160,67 +176,28 @@ int RtnlSocket::add_route4(int ifindex, const void *dst, unsigned dst_len, const
 int RtnlSocket::ifindex_of(const std::string &name)
 {
 	LinkRequest req(RTM_GETLINK, 0);
-	req.hdr.nlmsg_seq = ++seq_;
 	req.body.ifi_family = AF_UNSPEC;
 	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
 	put_attr(req, IFLA_EXT_MASK, &mask, sizeof(mask));
 	put_attr(req, IFLA_IFNAME, name.c_str(), name.size() + 1);
-	if (::sendto(fd_.get(), &req, req.hdr.nlmsg_len, 0, reinterpret_cast<const sockaddr *>(&kernel_addr), sizeof(kernel_addr)) < 0)
-		return -errno;
-	alignas(nlmsghdr) char buf[32768];
-	for (;;) {
-		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		int left = static_cast<int>(n);
-		for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != req.hdr.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
-			if (h->nlmsg_type == RTM_NEWLINK)
-				return static_cast<const ifinfomsg *>(NLMSG_DATA(h))->ifi_index;
-		}
-	}
+	return exchange(&req, req.hdr.nlmsg_len, [](const nlmsghdr *h) {
+		return h->nlmsg_type == RTM_NEWLINK ? std::optional<int>(static_cast<const ifinfomsg *>(NLMSG_DATA(h))->ifi_index)
+						    : std::nullopt;
+	});
 }
 
 int RtnlSocket::count_links()
 {
-	struct {
-		nlmsghdr hdr;
-		ifinfomsg ifi;
-	} req{};
-	req.hdr.nlmsg_len = sizeof(req);
-	req.hdr.nlmsg_type = RTM_GETLINK;
-	req.hdr.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req.hdr.nlmsg_seq = ++seq_;
-	req.ifi.ifi_family = AF_UNSPEC;
-	if (::sendto(fd_.get(), &req, sizeof(req), 0, reinterpret_cast<const sockaddr *>(&kernel_addr), sizeof(kernel_addr)) < 0)
-		return -errno;
-	alignas(nlmsghdr) static char buf[65536]; /* static: a dump buffer this size does not belong on the stack */
+	LinkRequest req(RTM_GETLINK, NLM_F_DUMP);
+	req.body.ifi_family = AF_UNSPEC;
 	int count = 0;
-	for (;;) {
-		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), 0);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		int left = static_cast<int>(n);
-		for (auto *h = reinterpret_cast<nlmsghdr *>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
-			if (h->nlmsg_seq != req.hdr.nlmsg_seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_DONE)
-				return count;
-			if (h->nlmsg_type == NLMSG_ERROR)
-				return static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
-			if (h->nlmsg_type == RTM_NEWLINK)
-				count++;
-		}
-	}
+	return exchange(&req, req.hdr.nlmsg_len, [&](const nlmsghdr *h) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return std::optional<int>(count);
+		if (h->nlmsg_type == RTM_NEWLINK)
+			count++;
+		return std::optional<int>();
+	});
 }
 
 } /* namespace lxb */

@@ -45,6 +45,8 @@ public:
 	int count_links();
 
 private:
+	template <class OnMessage>
+	int exchange(void *request, unsigned len, OnMessage on_message);
 	int transact_ack(void *request, unsigned len);
 	Fd fd_;
 	unsigned seq_ = 1;
