@@ -71,12 +71,28 @@ StateDir::StateDir()
 	if (!::mkdtemp(templ))
 		throw std::runtime_error("mkdtemp");
 	path_ = templ;
+	if (const char *old = std::getenv("LXCNET_STATE_DIR"))
+		replaced_ = old;
 	::setenv("LXCNET_STATE_DIR", path_.c_str(), 1);
 }
 
 StateDir::~StateDir()
 {
+	if (replaced_)
+		::setenv("LXCNET_STATE_DIR", replaced_->c_str(), 1);
+	else
+		::unsetenv("LXCNET_STATE_DIR");
 	(void)run("rm -rf " + quote(path_));
+}
+
+std::vector<std::string> StateDir::files() const
+{
+	std::vector<std::string> out;
+	std::string list = run("cd " + quote(path_) + " && find . -type f | sort").out;
+	size_t start = 0;
+	for (size_t nl; (nl = list.find('\n', start)) != std::string::npos; start = nl + 1)
+		out.push_back(list.substr(start + 2, nl - start - 2));
+	return out;
 }
 
 ScopedContainer::ScopedContainer(bool start_now, const std::string &extra_config, const std::string &root)

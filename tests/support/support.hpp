@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,17 +23,24 @@ std::string unique_name(const std::string &tag, const std::string &root = "lxn")
 /* The calling thread's netns inode: every lxcnet call must leave it unchanged. */
 unsigned long own_netns_inode();
 
-/* Sets LXCNET_STATE_DIR to a fresh directory for the process (and the CLI and hooks it starts). */
+/*
+ * Sets LXCNET_STATE_DIR to a fresh directory for the process (and the CLI,
+ * plugins and hooks it starts); on scope exit removes it and restores the
+ * value it replaced, so they nest.
+ */
 class StateDir {
 public:
 	StateDir();
 	~StateDir();
 	const std::string &path() const { return path_; }
+	/* Every file under it, relative, sorted. */
+	std::vector<std::string> files() const;
 	StateDir(const StateDir &) = delete;
 	StateDir &operator=(const StateDir &) = delete;
 
 private:
 	std::string path_;
+	std::optional<std::string> replaced_;
 };
 
 /* A busybox container (lxc.net.0.type = empty, unconfined) in its own lxcpath, stopped and destroyed on scope exit. */

@@ -19,14 +19,6 @@ namespace lxcnet::cni::test {
 
 namespace {
 
-std::string quote(const std::string &word)
-{
-	std::string out = "'";
-	for (char c : word)
-		out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-	return out + "'";
-}
-
 std::string read_fd(int fd)
 {
 	std::string out;
@@ -38,70 +30,6 @@ std::string read_fd(int fd)
 }
 
 } /* namespace */
-
-Shell run(const std::string &command)
-{
-	Shell result;
-	FILE *pipe = ::popen((command + " 2>&1").c_str(), "r");
-	if (!pipe)
-		throw std::runtime_error("popen failed: " + command);
-	std::array<char, 4096> buf;
-	size_t n;
-	while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
-		result.out.append(buf.data(), n);
-	int status = ::pclose(pipe);
-	result.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-	return result;
-}
-
-std::string sh(const std::string &command)
-{
-	Shell r = run(command);
-	if (r.status != 0)
-		throw std::runtime_error("`" + command + "` failed with " + std::to_string(r.status) + ": " + r.out);
-	return r.out;
-}
-
-std::string unique_name(const std::string &tag)
-{
-	static unsigned counter;
-	std::string name = "lxk" + tag + std::to_string(::getpid() % 10000) + "x" + std::to_string(counter++);
-	if (name.size() > 15)
-		throw std::logic_error("test name too long: " + name);
-	return name;
-}
-
-StateDir::StateDir()
-{
-	char templ[] = "/tmp/lxk-cni-state.XXXXXX";
-	if (!::mkdtemp(templ))
-		throw std::runtime_error("mkdtemp");
-	path_ = templ;
-	if (const char *old = std::getenv("LXCNET_STATE_DIR")) {
-		saved_ = old;
-		had_saved_ = true;
-	}
-	::setenv("LXCNET_STATE_DIR", path_.c_str(), 1);
-}
-
-StateDir::~StateDir()
-{
-	if (had_saved_)
-		::setenv("LXCNET_STATE_DIR", saved_.c_str(), 1);
-	else
-		::unsetenv("LXCNET_STATE_DIR");
-	(void)run("rm -rf " + quote(path_));
-}
-
-std::vector<std::string> StateDir::files() const
-{
-	std::vector<std::string> out;
-	std::string list = run("cd " + quote(path_) + " && find . -type f | sort").out;
-	size_t start = 0;
-	for (size_t nl; (nl = list.find('\n', start)) != std::string::npos; start = nl + 1)
-		out.push_back(list.substr(start + 2, nl - start - 2));
-	return out;
-}
 
 Netns::Netns(const std::string &tag) : name_(unique_name(tag))
 {

@@ -7,33 +7,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support.hpp"
+
 namespace lxcnet::cni::test {
 
-/* A shell command's exit status and output. */
-struct Shell {
-	int status = -1;
-	std::string out;
-};
-Shell run(const std::string &command);
-/* Throws with the command and its output when it fails. */
-std::string sh(const std::string &command);
-
-/* "lxk" + tag + pid + counter: unique per run, at most 15 bytes (interface and netns names). */
-std::string unique_name(const std::string &tag);
-
-/* LXCNET_STATE_DIR pointing at a fresh directory, restored and removed on scope exit. */
-class StateDir {
-public:
-	StateDir();
-	~StateDir();
-	const std::string &path() const { return path_; }
-	std::vector<std::string> files() const; /* every file under it, relative, sorted */
-
-private:
-	std::string path_;
-	std::string saved_;
-	bool had_saved_ = false;
-};
+/* The shared test support (tests/support), with this suite's conventions: output includes stderr, names start "lxk". */
+using Shell = lxcnet::test::Result;
+inline Shell run(const std::string &command)
+{
+	return lxcnet::test::run(command, true);
+}
+using lxcnet::test::quote;
+using lxcnet::test::sh;
+using lxcnet::test::StateDir;
+inline std::string unique_name(const std::string &tag)
+{
+	return lxcnet::test::unique_name(tag, "lxk");
+}
 
 /* A network namespace made with `ip netns add`, deleted (with every device in it) on scope exit. */
 class Netns {
