@@ -22,13 +22,10 @@ std::string detail_of(const NetlinkSocket &sock)
 /* RTM_NEWLINK with IFLA_NET_NS_FD, and IFLA_IFNAME when the name changes: one request, as systemd-nspawn sends it. */
 int move(NetlinkSocket &from, const Link &link, int to_netns, const std::string &new_name)
 {
-	RtnlLink changes(rtnl_link_alloc());
-	if (!changes)
-		return -ENOMEM;
-	rtnl_link_set_ns_fd(changes.get(), to_netns);
-	if (new_name != link.name)
-		rtnl_link_set_name(changes.get(), new_name.c_str());
-	return from.change_link(link, changes.get());
+	LinkChange change;
+	change.netns_fd = to_netns;
+	change.name = new_name;
+	return from.change_link(link, change);
 }
 
 /* Fault injection for the rollback tests (LXCNET_TEST_FAULT=apply or target-check); nothing else reads it. */

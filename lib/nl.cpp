@@ -3,13 +3,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <exception>
-
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <netlink/errno.h>
-#include <netlink/msg.h>
 #include <new>
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 #include <sys/socket.h>
 
 #include "netns.hpp"
@@ -51,13 +50,13 @@ std::string extack_text(const nlmsgerr *err) noexcept
 }
 
 /* A link reply's fields lxcnet uses; false if it is no link message. */
-bool parse_link(nlmsghdr *hdr, Link &out)
+bool parse_link(const nlmsghdr *hdr, Link &out)
 {
 	if (hdr->nlmsg_type != RTM_NEWLINK || hdr->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg)))
 		return false;
 	auto *ifi = static_cast<const ifinfomsg *>(nlmsg_data(hdr));
 	nlattr *tb[IFLA_MAX + 1];
-	if (nlmsg_parse(hdr, sizeof(*ifi), tb, IFLA_MAX, nullptr) < 0)
+	if (nlmsg_parse(const_cast<nlmsghdr *>(hdr), sizeof(*ifi), tb, IFLA_MAX, nullptr) < 0)
 		return false;
 	auto text = [](const nlattr *a) {
 		auto *s = static_cast<const char *>(nla_data(a));
@@ -86,56 +85,23 @@ bool parse_link(nlmsghdr *hdr, Link &out)
 	return true;
 }
 
-/* libnl's parser for one reply message, with a C++ callback: an exception must not unwind through libnl's C frames, so it is carried across them. */
-void for_each_object(nlmsghdr *hdr, const std::function<void(nl_object *)> &each)
+/* "aa:bb:cc:dd:ee:ff" as bytes; false if it is not that form. */
+bool parse_mac(const std::string &text, unsigned char *bytes, size_t capacity, size_t &size)
 {
-	NlMsg msg(nlmsg_convert(hdr));
-	if (!msg)
-		throw std::bad_alloc();
-	nlmsg_set_proto(msg.get(), NETLINK_ROUTE); /* how libnl finds the parser for the message type */
-	struct Carry {
-		const std::function<void(nl_object *)> *each;
-		std::exception_ptr error;
-	} carry{&each, nullptr};
-	nl_msg_parse(msg.get(), +[](nl_object *obj, void *arg) {
-		auto *c = static_cast<Carry *>(arg);
-		if (c->error)
-			return;
-		try {
-			(*c->each)(obj);
-		} catch (...) {
-			c->error = std::current_exception();
-		}
-	}, &carry);
-	if (carry.error)
-		std::rethrow_exception(carry.error);
+	auto hex = [](char c) {
+		return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	};
+	size = 0;
+	for (size_t i = 0; i < text.size(); i += 3) {
+		if (size == capacity || i + 2 > text.size() || hex(text[i]) < 0 || hex(text[i + 1]) < 0 ||
+		    (i + 2 < text.size() && text[i + 2] != ':'))
+			return false;
+		bytes[size++] = static_cast<unsigned char>(hex(text[i]) << 4 | hex(text[i + 1]));
+	}
+	return size > 0;
 }
 
 } /* namespace */
-
-int errno_from_nle(int nle) noexcept
-{
-	switch (nle < 0 ? -nle : nle) {
-	case 0: return 0;
-	case NLE_NOMEM: return ENOMEM;
-	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV: return ENODEV;
-	case NLE_EXIST: return EEXIST;
-	case NLE_INVAL:
-	case NLE_RANGE:
-	case NLE_MSGSIZE: return EINVAL;
-	case NLE_PERM: return EPERM;
-	case NLE_OPNOTSUPP: return EOPNOTSUPP;
-	case NLE_BUSY: return EBUSY;
-	case NLE_AGAIN: return EAGAIN;
-	case NLE_NOADDR: return EADDRNOTAVAIL;
-	case NLE_AF_NOSUPPORT: return EAFNOSUPPORT;
-	case NLE_BAD_SOCK: return ENOTSOCK;
-	case NLE_INTR: return EINTR;
-	case NLE_NOACCESS: return EACCES;
-	default: return EIO;
-	}
-}
 
 int NetlinkSocket::open(int netns_fd, int home) noexcept
 {
@@ -170,15 +136,17 @@ int NetlinkSocket::fail_locally(int errnum, const char *why) noexcept
 	return -errnum;
 }
 
-int NetlinkSocket::transact(nl_msg *request, Reply reply, const std::function<void(nlmsghdr *)> *each) noexcept
+int NetlinkSocket::transact(Request &request, Reply reply, const std::function<void(const nlmsghdr *)> *each) noexcept
 {
 	message_.clear();
+	if (!request.complete())
+		return fail_locally(EINVAL, "a netlink request did not fit its buffer");
 	if (reply == Reply::dump && !strict_dumps_) {
 		/* Only dumps need it (the kernel then honours their ifindex filters), and a bare move makes none. */
 		set_flag(fd_.get(), NETLINK_GET_STRICT_CHK);
 		strict_dumps_ = true;
 	}
-	nlmsghdr *hdr = nlmsg_hdr(request);
+	nlmsghdr *hdr = request.header();
 	/* Our own number on every request, so a late datagram of an earlier one is skipped, never taken for this answer. */
 	if (++seq_ == 0)
 		seq_ = 1;
@@ -260,117 +228,80 @@ int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noe
 	 * Not rtnl_link_get_kernel(): it asks for statistics and an ACK, so each
 	 * lookup took four receives and a reply a third larger than needed.
 	 */
-	NlMsg msg(nlmsg_alloc_simple(RTM_GETLINK, 0));
-	ifinfomsg hdr{};
-	hdr.ifi_family = AF_UNSPEC;
-	hdr.ifi_index = ifindex > 0 ? ifindex : 0;
-	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
-	    (ifindex <= 0 && nla_put_string(msg.get(), IFLA_IFNAME, name.c_str()) < 0) ||
-	    nla_put_u32(msg.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
-		return -ENOMEM;
+	Request request(RTM_GETLINK, 0);
+	ifinfomsg ifi{};
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = ifindex > 0 ? ifindex : 0;
+	request.put_header(ifi);
+	if (ifindex <= 0)
+		request.put_string(IFLA_IFNAME, name);
+	request.put_u32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	bool found = false;
-	const std::function<void(nlmsghdr *)> keep = [&](nlmsghdr *reply) { found = parse_link(reply, out); };
-	int r = transact(msg.get(), Reply::single, &keep);
+	const std::function<void(const nlmsghdr *)> keep = [&](const nlmsghdr *reply) { found = parse_link(reply, out); };
+	int r = transact(request, Reply::single, &keep);
 	if (r == 0 && !found)
 		return -EBADMSG;
 	return r;
 }
 
-int NetlinkSocket::send_built(int nl_result, nl_msg *built) noexcept
+int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexcept
 {
-	NlMsg msg(built);
-	if (nl_result < 0)
-		return fail_locally(errno_from_nle(nl_result), nl_geterror(nl_result));
-	return transact(msg.get(), Reply::ack, nullptr);
-}
-
-int NetlinkSocket::change_link(const Link &orig, rtnl_link *changes) noexcept
-{
-	RtnlLink target(rtnl_link_alloc());
-	if (!target)
-		return -ENOMEM;
-	rtnl_link_set_ifindex(target.get(), orig.ifindex);
-	rtnl_link_set_name(target.get(), orig.name.c_str()); /* so an unchanged name is not sent */
-	rtnl_link_set_flags(target.get(), orig.flags);
-	nl_msg *built = nullptr;
-	int r = rtnl_link_build_change_request(target.get(), changes, 0, &built);
-	NlMsg msg(built);
-	if (r < 0)
-		return fail_locally(errno_from_nle(r), nl_geterror(r));
-	r = transact(msg.get(), Reply::ack, nullptr);
+	Request request(RTM_NEWLINK, 0);
+	ifinfomsg ifi{};
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = orig.ifindex;
+	if (change.up) {
+		ifi.ifi_flags = IFF_UP;
+		ifi.ifi_change = IFF_UP;
+	}
+	request.put_header(ifi);
+	if (change.netns_fd >= 0)
+		request.put_u32(IFLA_NET_NS_FD, static_cast<uint32_t>(change.netns_fd));
+	if (!change.name.empty() && change.name != orig.name)
+		request.put_string(IFLA_IFNAME, change.name);
+	if (change.mtu)
+		request.put_u32(IFLA_MTU, change.mtu);
+	if (!change.mac.empty()) {
+		unsigned char mac[32];
+		size_t size;
+		if (!parse_mac(change.mac, mac, sizeof(mac), size))
+			return fail_locally(EINVAL, "not a MAC address");
+		request.put(IFLA_ADDRESS, mac, size);
+	}
+	/* Without its NUL, as `ip link set alias` sends it: an empty one then removes the alias. */
+	if (change.alias)
+		request.put(IFLA_IFALIAS, change.alias->data(), change.alias->size());
+	int r = transact(request, Reply::ack, nullptr);
 	/* Kernels that predate changing a link with RTM_NEWLINK; libnl's rtnl_link_change() retries the same way. */
-	if (r == -EOPNOTSUPP && nlmsg_hdr(msg.get())->nlmsg_type == RTM_NEWLINK) {
-		nlmsg_hdr(msg.get())->nlmsg_type = RTM_SETLINK;
-		r = transact(msg.get(), Reply::ack, nullptr);
+	if (r == -EOPNOTSUPP) {
+		request.header()->nlmsg_type = RTM_SETLINK;
+		r = transact(request, Reply::ack, nullptr);
 	}
 	return r;
 }
 
-int NetlinkSocket::add_address(rtnl_addr *addr) noexcept
+int NetlinkSocket::ask(Request &request) noexcept
 {
-	nl_msg *built = nullptr;
-	int r = rtnl_addr_build_add_request(addr, NLM_F_EXCL, &built);
-	return send_built(r, built);
+	return transact(request, Reply::ack, nullptr);
 }
 
-int NetlinkSocket::add_route(rtnl_route *route) noexcept
+int NetlinkSocket::dump(Request &request, const std::function<void(const nlmsghdr *)> &each) noexcept
 {
-	nl_msg *built = nullptr;
-	int r = rtnl_route_build_add_request(route, NLM_F_EXCL, &built);
-	return send_built(r, built);
-}
-
-int NetlinkSocket::dump_addresses(int ifindex, const std::function<void(rtnl_addr *)> &each) noexcept
-{
-	NlMsg msg(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
-	ifaddrmsg hdr{};
-	hdr.ifa_family = AF_UNSPEC;
-	hdr.ifa_index = static_cast<unsigned>(ifindex);
-	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0)
-		return -ENOMEM;
-	const std::function<void(nlmsghdr *)> filtered = [&](nlmsghdr *reply) {
-		for_each_object(reply, [&](nl_object *obj) {
-			auto *addr = reinterpret_cast<rtnl_addr *>(obj);
-			/* The strict-check filter is the fast path; this keeps kernels without it correct. */
-			if (rtnl_addr_get_ifindex(addr) == ifindex)
-				each(addr);
-		});
-	};
-	return transact(msg.get(), Reply::dump, &filtered);
-}
-
-int NetlinkSocket::dump_routes(int ifindex, const std::function<void(rtnl_route *)> &each) noexcept
-{
-	/* One dump for every family: the kernel runs each family's filtered dump in turn, under one request. */
-	NlMsg msg(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
-	rtmsg hdr{};
-	hdr.rtm_family = AF_UNSPEC;
-	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(msg.get(), RTA_OIF, static_cast<uint32_t>(ifindex)) < 0)
-		return -ENOMEM;
-	const std::function<void(nlmsghdr *)> cast = [&](nlmsghdr *reply) {
-		for_each_object(reply, [&](nl_object *obj) {
-			auto *route = reinterpret_cast<rtnl_route *>(obj);
-			if (rtnl_route_get_family(route) == AF_INET || rtnl_route_get_family(route) == AF_INET6)
-				each(route);
-		});
-	};
-	return transact(msg.get(), Reply::dump, &cast);
+	request.header()->nlmsg_flags |= NLM_F_DUMP;
+	return transact(request, Reply::dump, &each);
 }
 
 int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noexcept
 {
-	NlMsg msg(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
-	ifinfomsg hdr{};
-	hdr.ifi_family = AF_UNSPEC;
-	if (!msg || nlmsg_append(msg.get(), &hdr, sizeof(hdr), NLMSG_ALIGNTO) < 0)
-		return -ENOMEM;
-	const std::function<void(nlmsghdr *)> cast = [&](nlmsghdr *reply) {
+	Request request(RTM_GETLINK, 0);
+	ifinfomsg ifi{};
+	ifi.ifi_family = AF_UNSPEC;
+	request.put_header(ifi);
+	return dump(request, [&](const nlmsghdr *reply) {
 		Link link;
 		if (parse_link(reply, link))
 			each(link);
-	};
-	return transact(msg.get(), Reply::dump, &cast);
+	});
 }
 
 } /* namespace lxcnet::detail */

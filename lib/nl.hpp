@@ -4,22 +4,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
-#include <netlink/netlink.h>
-#include <netlink/route/addr.h>
-#include <netlink/route/link.h>
-#include <netlink/route/route.h>
+#include <linux/netlink.h>
 
+#include "nl_request.hpp"
 #include "unique_fd.hpp"
 
 namespace lxcnet::detail {
-
-using RtnlLink = std::unique_ptr<rtnl_link, Deleter<rtnl_link_put>>;
-using RtnlAddr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr_put>>;
-using RtnlRoute = std::unique_ptr<rtnl_route, Deleter<rtnl_route_put>>;
-using NlAddr = std::unique_ptr<nl_addr, Deleter<nl_addr_put>>;
-using NlMsg = std::unique_ptr<nl_msg, Deleter<nlmsg_free>>;
 
 /* What lxcnet reads of a link, parsed straight from the kernel's reply: libnl's link objects cost more to build than the lookup itself. */
 struct Link {
@@ -31,15 +24,23 @@ struct Link {
 	std::string alias;
 };
 
+/* One RTM_NEWLINK on an existing link: only what is set here is sent. */
+struct LinkChange {
+	int netns_fd = -1;                /* move it into this netns */
+	std::string name;                 /* rename it, if not empty and not its name */
+	unsigned mtu = 0;
+	std::string mac;                  /* "aa:bb:cc:dd:ee:ff" */
+	std::optional<std::string> alias; /* "" removes it */
+	bool up = false;                  /* bring it up */
+};
+
 /*
- * One NETLINK_ROUTE socket bound to one network namespace. libnl builds the
- * requests and parses addresses and routes; the socket itself is a plain fd
- * (libnl's own transport costs six extra system calls per socket and an
- * allocation per receive, more than lxcnet's lookups). Every request
- * returns 0 or -errno with the kernel's own errno, and kernel_message()
- * holds the extended-ack text of the last failure, if the kernel gave one.
- *
- * Only this file and nl.cpp speak libnl's NLE.
+ * One NETLINK_ROUTE socket bound to one network namespace: a plain fd that
+ * sends Requests and reads their answers itself (libnl's transport cost six
+ * extra system calls per socket and an allocation per receive, more than
+ * lxcnet's lookups). Every request returns 0 or -errno with the kernel's own
+ * errno, and kernel_message() holds the extended-ack text of the last
+ * failure, if the kernel gave one.
  */
 class NetlinkSocket final {
 public:
@@ -53,17 +54,20 @@ public:
 
 	/* One RTM_GETLINK by index (if > 0) or by name. -ENODEV if absent. */
 	int get_link(int ifindex, const std::string &name, Link &out) noexcept;
-	/* RTM_NEWLINK on orig with only the attributes set in changes. */
-	int change_link(const Link &orig, rtnl_link *changes) noexcept;
-	/* Dump of this device's addresses or routes, filtered by the kernel (NETLINK_GET_STRICT_CHK). */
-	int dump_addresses(int ifindex, const std::function<void(rtnl_addr *)> &each) noexcept;
-	int dump_routes(int ifindex, const std::function<void(rtnl_route *)> &each) noexcept;
+	int change_link(const Link &orig, const LinkChange &change) noexcept;
 	/* Dump of every link in this socket's netns (the container's: small). */
 	int dump_links(const std::function<void(const Link &)> &each) noexcept;
-	int add_address(rtnl_addr *addr) noexcept;
-	int add_route(rtnl_route *route) noexcept;
 
-	/* The kernel's extended-ack text for the last failure, or libnl's description. */
+	/* request, answered by an ACK. */
+	int ask(Request &request) noexcept;
+	/*
+	 * A dump request: each reply message goes to each. With
+	 * NETLINK_GET_STRICT_CHK on, the kernel honours the header's filters
+	 * (an ifindex, RTA_OIF); each must still check them, for older kernels.
+	 */
+	int dump(Request &request, const std::function<void(const nlmsghdr *)> &each) noexcept;
+
+	/* The kernel's extended-ack text for the last failure, or a description of a local one. */
 	const std::string &kernel_message() const noexcept { return message_; }
 
 private:
@@ -73,10 +77,8 @@ private:
 	static constexpr size_t receive_buffer_size = 32768;
 
 	/* Sends request under a fresh sequence number and reads its whole answer, handing every reply message to each. */
-	int transact(nl_msg *request, Reply reply, const std::function<void(nlmsghdr *)> *each) noexcept;
-	/* transact() for a message a libnl build_*_request made (nl_result is its return code); frees it. */
-	int send_built(int nl_result, nl_msg *built) noexcept;
-	/* -errno for a failure that is not the kernel's, with libnl's text for an NLE code. */
+	int transact(Request &request, Reply reply, const std::function<void(const nlmsghdr *)> *each) noexcept;
+	/* -errno for a failure that is not the kernel's. */
 	int fail_locally(int errnum, const char *why = nullptr) noexcept;
 
 	UniqueFd fd_;
@@ -85,8 +87,5 @@ private:
 	std::unique_ptr<char[]> buffer_;
 	std::string message_;
 };
-
-/* errno for a libnl error code that did not come from a kernel error message. */
-int errno_from_nle(int nle) noexcept;
 
 } /* namespace lxcnet::detail */

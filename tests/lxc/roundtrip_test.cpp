@@ -3,6 +3,9 @@
 
 #include <dirent.h>
 
+#include <regex>
+#include <sstream>
+
 using namespace lxcnet::test;
 
 namespace {
@@ -14,6 +17,24 @@ size_t record_count()
 	for (char c : out)
 		n += c == '\n';
 	return n;
+}
+
+/* Every address and every route through dev in any table, as `ip` prints them, with its name as DEV and the kernel's own entries dropped. */
+std::string full_config(const std::string &dev, const std::string &prefix = {})
+{
+	std::string out;
+	std::istringstream lines(sh(prefix + "ip -o addr show dev " + quote(dev)) + sh(prefix + "ip route show table all dev " + quote(dev)) +
+				 sh(prefix + "ip -6 route show table all dev " + quote(dev)));
+	for (std::string line; std::getline(lines, line);) {
+		if (line.find("table local") != std::string::npos || line.find("inet6 fe80::") != std::string::npos ||
+		    line.rfind("fe80::/64", 0) == 0)
+			continue;
+		line = std::regex_replace(line, std::regex("^[0-9]+: \\S+ "), ""); /* ifindex and name */
+		line = std::regex_replace(line, std::regex("\\\\.*$|\\b(linkdown|tentative)\\b"), "");
+		line = std::regex_replace(line, std::regex("\\b" + dev + "\\b"), "DEV");
+		out += std::regex_replace(line, std::regex("\\s+"), " ") + "\n";
+	}
+	return out;
 }
 
 } /* namespace */
@@ -40,6 +61,33 @@ TEST_CASE("a configured veth arrives configured and comes home identical", "[rou
 	CHECK(record_count() == 0);
 	/* The container's record directory goes with its last record. */
 	CHECK(sh("find " + quote(std::getenv("LXCNET_STATE_DIR")) + " -mindepth 1 -type d").empty());
+}
+
+TEST_CASE("uncommon address and route shapes travel too", "[roundtrip]")
+{
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	const std::string dev = veth.name();
+	sh("ip link set " + dev + " up");
+	sh("ip addr add 10.249.1.1 peer 10.249.1.2/32 dev " + dev);
+	sh("ip addr add 10.249.2.1/24 broadcast 10.249.2.127 dev " + dev + " label " + dev + ":b");
+	sh("ip -6 addr add fd00:249::1/64 dev " + dev + " nodad noprefixroute");
+	sh("ip route add 10.249.9.0/24 via 192.0.2.77 dev " + dev + " onlink");
+	sh("ip route add 10.249.10.0/24 dev " + dev + " mtu 1300 src 10.249.2.1 proto static");
+	sh("ip route add 10.249.11.0/24 via 10.249.2.9 dev " + dev + " table 4242");
+	sh("ip -6 route add fd00:24a::/64 via fe80::9 dev " + dev + " metric 55");
+	sh("ip -6 route add fd00:24b::/64 dev " + dev + " table 7");
+	const std::string before = full_config(dev);
+	INFO(before);
+	for (const char *shape : {"peer 10.249.1.2/32", "brd 10.249.2.127", "DEV:b", "nodad", "onlink", "mtu 1300",
+				  "src 10.249.2.1", "table 4242", "metric 55", "fd00:24b::/64 table 7"})
+		REQUIRE(before.find(shape) != std::string::npos);
+
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(dev, "eth1");
+	CHECK(full_config("eth1", ct.inside()) == before);
+	box.detach_interface("eth1");
+	CHECK(full_config(dev) == before);
 }
 
 TEST_CASE("a macvlan round trip is identity too", "[roundtrip]")
