@@ -43,8 +43,9 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 	}
 
 	/* The netns of init, and init's pidfd for the Mover's liveness checks. */
-	void resolve(const std::string &op, const std::string &device, UniqueFd &netns, std::shared_ptr<const UniqueFd> &pidfd)
+	void resolve(const detail::Operation &op, UniqueFd &netns, std::shared_ptr<const UniqueFd> &pidfd)
 	{
+		const std::string &device = op.device;
 		std::lock_guard<std::mutex> lock(mutex);
 		int r = -ESRCH;
 		if (init_pidfd)
@@ -52,26 +53,26 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 		if (r == -ESRCH) {
 			init_pidfd.reset();
 			if (!c->is_defined(c.get()))
-				throw Error(ESRCH, device, name, op + ": no container named " + name + " in " + c->config_path);
+				throw Error(ESRCH, device, name, op.text(name) + ": no container named " + name + " in " + c->config_path);
 			if (!c->is_running(c.get()))
-				throw Error(ESRCH, device, name, op + ": the container is not running");
+				throw Error(ESRCH, device, name, op.text(name) + ": the container is not running");
 			/* A pidfd, never the bare PID: a PID can be recycled between lookup and open. */
 			auto fresh = std::make_shared<const UniqueFd>(c->init_pidfd(c.get()));
 			if (!fresh->valid())
-				throw Error(ESRCH, device, name, op + ": the container is not running");
+				throw Error(ESRCH, device, name, op.text(name) + ": the container is not running");
 			init_pidfd = std::move(fresh);
 			r = detail::open_netns_of_pidfd(init_pidfd->get(), netns);
 		}
 		if (r < 0)
-			throw Error(-r, device, name, op + (r == -ESRCH ? ": the container is not running" : ": cannot reach the container's network namespace"));
+			throw Error(-r, device, name, op.text(name) + (r == -ESRCH ? ": the container is not running" : ": cannot reach the container's network namespace"));
 		pidfd = init_pidfd;
 	}
 
-	Mover mover(const std::string &op, const std::string &device, const Options &options)
+	Mover mover(const detail::Operation &op, const Options &options)
 	{
 		UniqueFd netns;
 		std::shared_ptr<const UniqueFd> pidfd;
-		resolve(op, device, netns, pidfd);
+		resolve(op, netns, pidfd);
 		return Mover(name, std::move(netns), options.state_dir, record_key, std::move(pidfd));
 	}
 };
@@ -115,21 +116,21 @@ const std::string &Container::name() const noexcept
 
 void Container::attach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
-	const std::string op = "attach " + dev + " -> " + impl_->name + ":" + (dst.empty() ? dev : dst);
-	detail::check_names(op, impl_->name, dev, dst);
-	impl_->mover(op, dev, options).attach(dev, dst, options.preserve);
+	const detail::Operation op{detail::Operation::Kind::attach, dev, dst};
+	detail::check_names(op, impl_->name);
+	impl_->mover(op, options).attach(dev, dst, options.preserve);
 }
 
 void Container::detach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
-	const std::string op = "detach " + impl_->name + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
-	detail::check_names(op, impl_->name, dev, dst);
-	impl_->mover(op, dev, options).detach(dev, dst, options.preserve);
+	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
+	detail::check_names(op, impl_->name);
+	impl_->mover(op, options).detach(dev, dst, options.preserve);
 }
 
 std::vector<Returned> Container::detach_all(const Options &options)
 {
-	return impl_->mover("detach all from " + impl_->name, "", options).detach_all(options.preserve, false);
+	return impl_->mover({detail::Operation::Kind::detach_all, {}, {}}, options).detach_all(options.preserve, false);
 }
 
 std::vector<Returned> Container::detach_all_from(const std::string &netns_path, const Options &options)
@@ -144,7 +145,7 @@ std::vector<Returned> Container::detach_all_from(const std::string &netns_path, 
 std::vector<std::string> Container::interfaces() const
 {
 	/* Logically const: only the pidfd cache, guarded by its mutex, may change. */
-	return impl_->mover("list the interfaces of " + impl_->name, "", {}).interfaces();
+	return impl_->mover({detail::Operation::Kind::list, {}, {}}, {}).interfaces();
 }
 
 } /* namespace lxcnet */

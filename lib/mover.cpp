@@ -47,11 +47,28 @@ int apply_checked(NetlinkSocket &sock, const Link &link, const LinkState &want, 
 
 } /* namespace */
 
-void check_names(const std::string &op, const std::string &label, const std::string &dev, const std::string &dst)
+std::string Operation::text(const std::string &label) const
+{
+	switch (kind) {
+	case Kind::attach:
+		return "attach " + device + " -> " + label + ":" + (target.empty() ? device : target);
+	case Kind::detach:
+		return "detach " + label + ":" + device + " -> " + (target.empty() ? "host" : target);
+	case Kind::detach_all:
+		return "detach all from " + label;
+	case Kind::list:
+		return "list the interfaces of " + label;
+	case Kind::open:
+		break;
+	}
+	return "open " + label;
+}
+
+void check_names(const Operation &op, const std::string &label)
 {
 	/* An embedded NUL counts as a control character, so a C++ caller cannot smuggle one past the C API. */
-	if (const char *problem = move_names_problem(dev, dst))
-		throw Error(EINVAL, dev, label, op + ": " + problem);
+	if (const char *problem = move_names_problem(op.device, op.target))
+		throw Error(EINVAL, op.device, label, op.text(label) + ": " + problem);
 }
 
 Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key,
@@ -59,7 +76,6 @@ Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, st
 	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
 	  inside_netns_(std::move(inside_netns)), init_pidfd_(std::move(init_pidfd))
 {
-	op_ = "open " + label_;
 	if (int r = host_.open(); r < 0)
 		fail(-r, "open a netlink socket");
 	if (int r = open_netns_of_socket(host_.fd(), host_netns_); r < 0)
@@ -101,7 +117,7 @@ bool Mover::init_exited() const noexcept
 
 void Mover::fail(int errnum, const std::string &cause) const
 {
-	throw Error(errnum, device_, label_, op_ + ": " + cause);
+	throw Error(errnum, device_, label_, op_.text(label_) + ": " + cause);
 }
 
 RecordStore &Mover::store()
@@ -136,7 +152,7 @@ RecordStore *Mover::existing_store()
 void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve)
 {
 	device_ = dev;
-	op_ = "attach " + dev + " -> " + label_ + ":" + (dst_in.empty() ? dev : dst_in);
+	op_ = {Operation::Kind::attach, dev, dst_in};
 	/* The locks come first, so two callers never both pass the checks below. */
 	lock_host(preserve);
 	if (preserve)
@@ -161,13 +177,16 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	if (int r = capture(host_, link, preserve, before); r < 0)
 		fail(-r, "read the configuration of " + dev + detail_of(host_));
 
-	Record record{label_, preserve ? inside_id() : NsId{}, before, dst, before.ifindex};
-	if (preserve)
-		if (int r = store().save(record); r < 0)
+	/* Only a preserving attach keeps a record: a bare one has nothing to bring back. */
+	std::optional<Record> record;
+	if (preserve) {
+		record = Record{label_, inside_id(), before, dst, before.ifindex};
+		if (int r = store().save(*record); r < 0)
 			fail(-r, "write the record in " + store().path() + " (nothing was moved)");
+	}
 	auto forget = [&] {
-		if (preserve)
-			(void)store().remove(record);
+		if (record)
+			(void)store().remove(*record);
 	};
 
 	if (int r = move(host_, link, inside_netns_.get(), dst); r < 0) {
@@ -191,11 +210,11 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		r = -ESRCH;
 		step = "the container stopped during the attach";
 	} else {
-		record.inside_ifindex = moved.ifindex;
+		record->inside_ifindex = moved.ifindex;
 		r = apply_checked(inside_, moved, before, step);
-		if (r == 0 && record.inside_ifindex != before.ifindex) {
+		if (r == 0 && record->inside_ifindex != before.ifindex) {
 			step = "update the record";
-			r = store().save(record);
+			r = store().save(*record);
 		}
 		if (r == 0)
 			return;
@@ -218,9 +237,9 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		forget();
 		fail(-r, cause + "; rolled back: " + before.name + " is on the host as before");
 	}
-	if (!preserve)
+	if (!record)
 		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
-	(void)store().save(record);
+	(void)store().save(*record);
 	fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) +
 		 "); the record in " + store().path() + " is kept so the device can still be returned");
 }
@@ -281,7 +300,7 @@ std::optional<RecordStore::Entry> Mover::find_record(const Link &link, bool name
 void Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
 {
 	device_ = dev;
-	op_ = "detach " + label_ + ":" + dev + " -> " + (dst.empty() ? "host" : dst);
+	op_ = {Operation::Kind::detach, dev, dst};
 	lock_host(false);
 	existing_store(); /* the lock, if the container has records, before the device is looked up */
 
@@ -353,7 +372,7 @@ void Mover::reapply_at_home(const Link &link, const LinkState &want, const LinkS
 std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 {
 	device_.clear();
-	op_ = "detach all from " + label_;
+	op_ = {Operation::Kind::detach_all, {}, {}};
 	lock_host(false);
 	if (!existing_store())
 		return {};
@@ -386,7 +405,7 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 		} catch (const Error &e) {
 			failed(e.code().value(), e.what());
 		}
-		op_ = "detach all from " + label_;
+		op_ = {Operation::Kind::detach_all, {}, {}};
 	}
 	for (const auto &file : unreadable)
 		failed(EBADMSG, "unreadable record " + store().path() + "/" + file + " left in place");
@@ -401,7 +420,7 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 
 std::vector<std::string> Mover::interfaces()
 {
-	op_ = "list the interfaces of " + label_;
+	op_ = {Operation::Kind::list, {}, {}};
 	std::vector<std::string> names;
 	if (int r = inside_.dump_links([&](const Link &link) { names.push_back(link.name); }); r < 0)
 		fail(-r, "dump links" + detail_of(inside_));

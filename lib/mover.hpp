@@ -16,8 +16,22 @@
 
 namespace lxcnet::detail {
 
+/*
+ * What a call does, as its error messages begin: "attach veth7 ->
+ * web1:eth1". Kept as parts and written out only when a message is, since
+ * most calls never fail.
+ */
+struct Operation {
+	enum class Kind { open, attach, detach, detach_all, list };
+	Kind kind = Kind::open;
+	std::string device; /* as the caller gave it */
+	std::string target; /* as the caller gave it: may be empty */
+	/* label names the other side: a container or a namespace path. */
+	std::string text(const std::string &label) const;
+};
+
 /* Throws EINVAL for bad names: "op: problem". Front ends call it before resolving the namespace, so EINVAL wins over ESRCH. */
-void check_names(const std::string &op, const std::string &label, const std::string &dev, const std::string &dst);
+void check_names(const Operation &op, const std::string &label);
 
 /*
  * Moves devices between the caller's network namespace ("the host") and one
@@ -74,7 +88,7 @@ private:
 	std::optional<HostLock> host_lock_;
 	std::optional<RecordStore> store_;
 	bool no_records_ = false; /* existing_store() found none */
-	std::string op_;     /* "attach veth7 -> web1:eth1", the start of every message */
+	Operation op_;       /* the start of every message */
 	std::string device_; /* the device of the current operation, for Error::device() */
 };
 

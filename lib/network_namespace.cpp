@@ -28,11 +28,11 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 	std::string id;
 
 	/* Opened again on every call: a namespace file can be replaced, and a held fd would keep a dead one alive. */
-	Mover mover(const std::string &op, const std::string &device, const Options &options) const
+	Mover mover(const detail::Operation &op, const Options &options) const
 	{
 		UniqueFd netns;
 		if (int r = detail::open_netns_path(path.c_str(), netns); r < 0)
-			throw Error(-r, device, path, op + ": open network namespace " + path);
+			throw Error(-r, op.device, path, op.text(path) + ": open network namespace " + path);
 		return Mover(path, std::move(netns), options.state_dir, record_key(id));
 	}
 };
@@ -53,24 +53,26 @@ NetworkNamespace &NetworkNamespace::operator=(NetworkNamespace &&) noexcept = de
 
 void NetworkNamespace::attach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
-	detail::check_names("attach " + dev, impl_->path, dev, dst);
-	impl_->mover("attach " + dev, dev, options).attach(dev, dst, options.preserve);
+	const detail::Operation op{detail::Operation::Kind::attach, dev, dst};
+	detail::check_names(op, impl_->path);
+	impl_->mover(op, options).attach(dev, dst, options.preserve);
 }
 
 void NetworkNamespace::detach_interface(const std::string &dev, const std::string &dst, const Options &options)
 {
-	detail::check_names("detach " + dev, impl_->path, dev, dst);
-	impl_->mover("detach " + dev, dev, options).detach(dev, dst, options.preserve);
+	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
+	detail::check_names(op, impl_->path);
+	impl_->mover(op, options).detach(dev, dst, options.preserve);
 }
 
 std::vector<Returned> NetworkNamespace::detach_all(const Options &options)
 {
-	return impl_->mover("detach all", "", options).detach_all(options.preserve, false);
+	return impl_->mover({detail::Operation::Kind::detach_all, {}, {}}, options).detach_all(options.preserve, false);
 }
 
 std::vector<std::string> NetworkNamespace::interfaces() const
 {
-	return impl_->mover("list interfaces", "", {}).interfaces();
+	return impl_->mover({detail::Operation::Kind::list, {}, {}}, {}).interfaces();
 }
 
 std::vector<std::string> NetworkNamespace::forget(const std::string &id, const Options &options)

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <new>
 
 #include <linux/rtnetlink.h>
@@ -54,31 +55,41 @@ bool parse_link(const nlmsghdr *hdr, Link &out)
 {
 	if (hdr->nlmsg_type != RTM_NEWLINK || hdr->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg)))
 		return false;
-	auto *ifi = static_cast<const ifinfomsg *>(nlmsg_data(hdr));
-	nlattr *tb[IFLA_MAX + 1];
-	if (nlmsg_parse(const_cast<nlmsghdr *>(hdr), sizeof(*ifi), tb, IFLA_MAX, nullptr) < 0)
-		return false;
-	auto text = [](const nlattr *a) {
-		auto *s = static_cast<const char *>(nla_data(a));
-		return std::string(s, strnlen(s, static_cast<size_t>(nla_len(a))));
+	auto *ifi = static_cast<const ifinfomsg *>(NLMSG_DATA(hdr));
+	auto text = [](const rtattr *a) {
+		auto *s = static_cast<const char *>(RTA_DATA(a));
+		return std::string(s, strnlen(s, RTA_PAYLOAD(a)));
 	};
 	Link link;
 	link.ifindex = ifi->ifi_index;
 	link.flags = ifi->ifi_flags;
-	if (tb[IFLA_IFNAME])
-		link.name = text(tb[IFLA_IFNAME]);
-	if (tb[IFLA_IFALIAS])
-		link.alias = text(tb[IFLA_IFALIAS]);
-	if (tb[IFLA_MTU] && nla_len(tb[IFLA_MTU]) >= 4)
-		link.mtu = nla_get_u32(tb[IFLA_MTU]);
-	if (tb[IFLA_ADDRESS]) {
-		auto *bytes = static_cast<const unsigned char *>(nla_data(tb[IFLA_ADDRESS]));
-		static const char digits[] = "0123456789abcdef";
-		for (int i = 0; i < nla_len(tb[IFLA_ADDRESS]); i++) {
-			if (i)
-				link.mac += ':';
-			link.mac += digits[bytes[i] >> 4];
-			link.mac += digits[bytes[i] & 15];
+	/* A walk for the four attributes needed, not a table of all sixty-odd: a reply is cold in the cache after the kernel wrote it. */
+	int left = static_cast<int>(IFLA_PAYLOAD(hdr));
+	for (auto *a = IFLA_RTA(ifi); RTA_OK(a, left); a = RTA_NEXT(a, left)) {
+		switch (a->rta_type & NLA_TYPE_MASK) {
+		case IFLA_IFNAME:
+			link.name = text(a);
+			break;
+		case IFLA_IFALIAS:
+			link.alias = text(a);
+			break;
+		case IFLA_MTU:
+			if (RTA_PAYLOAD(a) >= 4)
+				std::memcpy(&link.mtu, RTA_DATA(a), 4);
+			break;
+		case IFLA_ADDRESS: {
+			static const char digits[] = "0123456789abcdef";
+			auto *bytes = static_cast<const unsigned char *>(RTA_DATA(a));
+			char mac[3 * 32];
+			size_t size = 0;
+			for (size_t i = 0; i < RTA_PAYLOAD(a) && i < 32; i++) {
+				mac[size++] = digits[bytes[i] >> 4];
+				mac[size++] = digits[bytes[i] & 15];
+				mac[size++] = ':';
+			}
+			link.mac.assign(mac, size ? size - 1 : 0);
+			break;
+		}
 		}
 	}
 	out = std::move(link);
@@ -103,6 +114,19 @@ bool parse_mac(const std::string &text, unsigned char *bytes, size_t capacity, s
 
 } /* namespace */
 
+/*
+ * The thread's receive buffer, shared by all its sockets: an answer is read
+ * whole before the next request goes out, and a buffer per socket cost an
+ * allocation (and a cold 32 KiB) twice per call.
+ */
+char *NetlinkSocket::receive_buffer() noexcept
+{
+	thread_local std::unique_ptr<char[]> buffer;
+	if (!buffer)
+		buffer.reset(new (std::nothrow) char[receive_buffer_size]);
+	return buffer.get();
+}
+
 int NetlinkSocket::open(int netns_fd, int home) noexcept
 {
 	UniqueFd fd;
@@ -118,11 +142,7 @@ int NetlinkSocket::open(int netns_fd, int home) noexcept
 	}
 	/* Errors then carry the kernel's text. CAP_ACK is not worth its syscall: extack_text() reads either form. */
 	set_flag(fd.get(), NETLINK_EXT_ACK);
-	std::unique_ptr<char[]> buffer(new (std::nothrow) char[receive_buffer_size]);
-	if (!buffer)
-		return -ENOMEM;
 	fd_ = std::move(fd);
-	buffer_ = std::move(buffer);
 	return 0;
 }
 
@@ -158,6 +178,9 @@ int NetlinkSocket::transact(Request &request, Reply reply, const std::function<v
 	else
 		hdr->nlmsg_flags &= ~NLM_F_ACK; /* the reply itself, or a dump's end, says it is done */
 
+	char *buffer = receive_buffer();
+	if (!buffer)
+		return fail_locally(ENOMEM);
 	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
 	ssize_t sent;
 	do
@@ -169,7 +192,7 @@ int NetlinkSocket::transact(Request &request, Reply reply, const std::function<v
 	bool threw = false;
 	bool interrupted = false;
 	for (;;) {
-		ssize_t n = ::recv(fd_.get(), buffer_.get(), receive_buffer_size, MSG_TRUNC);
+		ssize_t n = ::recv(fd_.get(), buffer, receive_buffer_size, MSG_TRUNC);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -178,7 +201,7 @@ int NetlinkSocket::transact(Request &request, Reply reply, const std::function<v
 		if (static_cast<size_t>(n) > receive_buffer_size)
 			return fail_locally(EMSGSIZE, "a netlink reply was larger than the receive buffer");
 		int left = static_cast<int>(n);
-		for (auto *h = reinterpret_cast<nlmsghdr *>(buffer_.get()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		for (auto *h = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_seq != seq_ || h->nlmsg_type == NLMSG_NOOP)
 				continue;
 			if (h->nlmsg_type == NLMSG_ERROR) {

@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -55,13 +54,14 @@ public:
 	/* One RTM_GETLINK by index (if > 0) or by name. -ENODEV if absent. */
 	int get_link(int ifindex, const std::string &name, Link &out) noexcept;
 	int change_link(const Link &orig, const LinkChange &change) noexcept;
-	/* Dump of every link in this socket's netns (the container's: small). */
+	/* Dump of every link in this socket's netns (the container's: small); each must not send a request. */
 	int dump_links(const std::function<void(const Link &)> &each) noexcept;
 
 	/* request, answered by an ACK. */
 	int ask(Request &request) noexcept;
 	/*
-	 * A dump request: each reply message goes to each. With
+	 * A dump request: each reply message goes to each, which must not send
+	 * a request itself (the thread's sockets share one buffer). With
 	 * NETLINK_GET_STRICT_CHK on, the kernel honours the header's filters
 	 * (an ifindex, RTA_OIF); each must still check them, for older kernels.
 	 */
@@ -76,6 +76,7 @@ private:
 	/* Dumps are cut by the kernel to the reader's buffer; single replies here are far smaller. */
 	static constexpr size_t receive_buffer_size = 32768;
 
+	static char *receive_buffer() noexcept;
 	/* Sends request under a fresh sequence number and reads its whole answer, handing every reply message to each. */
 	int transact(Request &request, Reply reply, const std::function<void(const nlmsghdr *)> *each) noexcept;
 	/* -errno for a failure that is not the kernel's. */
@@ -84,7 +85,6 @@ private:
 	UniqueFd fd_;
 	uint32_t seq_ = 0;
 	bool strict_dumps_ = false;
-	std::unique_ptr<char[]> buffer_;
 	std::string message_;
 };
 
