@@ -92,6 +92,7 @@ void Mover::lock_host(bool required)
 		fail(-r, "lock the state directory " + state_dir_path(state_dir_));
 	if (r == 0)
 		host_lock_ = std::move(lock);
+	host_lock_error_ = r;
 }
 
 const NsId &Mover::inside_id()
@@ -103,11 +104,6 @@ const NsId &Mover::inside_id()
 		inside_id_ = id;
 	}
 	return *inside_id_;
-}
-
-int Mover::locked_dir() const noexcept
-{
-	return host_lock_ ? host_lock_->dir() : -1;
 }
 
 bool Mover::init_exited() const noexcept
@@ -124,7 +120,9 @@ RecordStore &Mover::store()
 {
 	if (!store_) {
 		RecordStore store;
-		if (int r = store.open(state_dir_, record_key_, true, locked_dir()); r < 0)
+		if (!host_lock_)
+			fail(ENOLCK, "open the record directory for " + record_key_ + " without the state directory's lock");
+		if (int r = store.open(*host_lock_, record_key_, true); r < 0)
 			fail(-r, "open the record directory for " + record_key_);
 		store_ = std::move(store);
 	}
@@ -136,10 +134,16 @@ RecordStore *Mover::existing_store()
 	if (!store_) {
 		if (no_records_)
 			return nullptr;
+		if (!host_lock_) {
+			/* No state directory, so no record. */
+			if (host_lock_error_ == -ENOENT)
+				return nullptr;
+			fail(-host_lock_error_, "lock the state directory " + state_dir_path(state_dir_));
+		}
 		RecordStore store;
-		int r = store.open(state_dir_, record_key_, false, locked_dir());
+		int r = store.open(*host_lock_, record_key_, false);
 		if (r == -ENOENT) {
-			no_records_ = true; /* none can appear while we hold the host lock, and without it there is no state directory */
+			no_records_ = true; /* none can appear while we hold the lock */
 			return nullptr;
 		}
 		if (r < 0)

@@ -62,8 +62,6 @@ private:
 	/* required: fail if the lock cannot be had; otherwise go on without (no state directory: nothing to guard). */
 	void lock_host(bool required);
 	bool init_exited() const noexcept;
-	/* The state directory as the host lock holds it open, or -1. */
-	int locked_dir() const noexcept;
 	/* The other side's identity as records hold it. */
 	const NsId &inside_id();
 	RecordStore &store();
@@ -86,6 +84,7 @@ private:
 	NetlinkSocket host_;
 	NetlinkSocket inside_;
 	std::optional<HostLock> host_lock_;
+	int host_lock_error_ = 0; /* why lock_host() could not take it */
 	std::optional<RecordStore> store_;
 	bool no_records_ = false; /* existing_store() found none */
 	Operation op_;       /* the start of every message */

@@ -79,8 +79,13 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 {
 	if (const char *problem = detail::container_name_problem(id))
 		throw Error(EINVAL, "", id, "forget the records of " + id + ": bad id: " + problem);
+	detail::HostLock lock;
 	detail::RecordStore store;
-	if (int r = store.open(options.state_dir, record_key(id), false); r == -ENOENT)
+	if (int r = lock.acquire(options.state_dir, false); r == -ENOENT)
+		return {};
+	else if (r < 0)
+		throw Error(-r, "", id, "forget the records of " + id + ": lock the state directory " + detail::state_dir_path(options.state_dir));
+	if (int r = store.open(lock, record_key(id), false); r == -ENOENT)
 		return {};
 	else if (r < 0)
 		throw Error(-r, "", id, "forget the records of " + id + ": open the record directory");

@@ -10,10 +10,29 @@
 namespace lxcnet::detail {
 
 /*
+ * An exclusive flock on the state directory itself, held across one attach or
+ * detach: a detach brings a device home and then re-applies its
+ * configuration in several steps, and an attach into another container
+ * (which takes another container's lock) must not grab the device in between.
+ * It also guards every record: no record is read or written without it.
+ */
+class HostLock final {
+public:
+	/* create: make the state directory if it does not exist. Returns -errno. */
+	int acquire(const std::string &state_dir, bool create) noexcept;
+	/* The locked state directory, or -1. */
+	int dir() const noexcept { return dir_.get(); }
+	const std::string &path() const noexcept { return path_; }
+
+private:
+	UniqueFd dir_;
+	std::string path_;
+};
+
+/*
  * The records of one container: <state dir>/<key>/<host name>.<ifindex>,
  * root-only, each written whole (temp file + rename) and read with
- * O_NOFOLLOW. While a RecordStore is open it holds an exclusive flock on the
- * container's directory, so two processes never interleave on one container.
+ * O_NOFOLLOW, all under the HostLock.
  */
 class RecordStore final {
 public:
@@ -25,15 +44,11 @@ public:
 	RecordStore() = default;
 	RecordStore(RecordStore &&) noexcept = default;
 	RecordStore &operator=(RecordStore &&) noexcept = default;
-	/* If this store removed a record and none is left, removes the container's directory; then drops the lock. */
+	/* If this store removed a record and none is left, removes the container's directory. */
 	~RecordStore();
 
-	/*
-	 * state_dir empty: $LXCNET_STATE_DIR, else /run/lxcnet. Returns -errno;
-	 * without create, -ENOENT when the container has no records at all.
-	 */
-	/* state_dir_fd: the state directory already open (borrowed, must outlive the store), saving its second lookup. */
-	int open(const std::string &state_dir, const std::string &key, bool create, int state_dir_fd = -1) noexcept;
+	/* lock must be held, and outlive the store. Returns -errno; without create, -ENOENT when the container has no records at all. */
+	int open(const HostLock &lock, const std::string &key, bool create) noexcept;
 
 	/* Every readable record; files that are not (garbage, symlinks, torn writes) are listed in `unreadable`. */
 	int load(std::vector<Entry> &records, std::vector<std::string> &unreadable) const noexcept;
@@ -46,29 +61,11 @@ public:
 	static std::string file_name(const Record &record);
 
 private:
-	UniqueFd own_top_;
 	int top_ = -1;
 	UniqueFd dir_;
 	std::string key_;
 	std::string path_;
 	bool removed_ = false; /* only then can the directory have become empty */
-};
-
-/*
- * An exclusive flock on the state directory itself, held across one attach or
- * detach: a detach brings a device home and then re-applies its
- * configuration in several steps, and an attach into another container
- * (which takes another container's lock) must not grab the device in between.
- */
-class HostLock final {
-public:
-	/* create: make the state directory if it does not exist. Returns -errno. */
-	int acquire(const std::string &state_dir, bool create) noexcept;
-	/* The locked state directory, or -1. */
-	int dir() const noexcept { return dir_.get(); }
-
-private:
-	UniqueFd dir_;
 };
 
 /* The state directory: state_dir, else $LXCNET_STATE_DIR, else /run/lxcnet. */
