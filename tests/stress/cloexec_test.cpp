@@ -174,14 +174,14 @@ std::string state_dir()
 
 } /* namespace */
 
-TEST_CASE("no fd of an operation parked on the record lock reaches an exec'd child", "[cloexec]")
+TEST_CASE("no fd of an operation parked on the state directory's lock reaches an exec'd child", "[cloexec]")
 {
 	Box &ct = shared_box(0);
 	Veth veth("e"), anchor("e");
 	lxcnet::Container box(ct.name(), ct.lxcpath());
-	/* The record directory lives as long as a record does: this one keeps it there for the test to lock. */
+	/* The state directory exists from the first preserving attach on: this one makes sure of it. */
 	box.attach_interface(anchor.name(), "anchor0");
-	const std::string dir = ct.record_dir();
+	const std::string dir = state_dir();
 	REQUIRE_FALSE(dir.empty());
 	const FdMap baseline = fork_and_exec_lister(false).after_exec;
 
@@ -210,7 +210,7 @@ TEST_CASE("no fd of an operation parked on the record lock reaches an exec'd chi
 	std::string kinds;
 	for (const auto &[fd, target] : in_flight)
 		kinds += " " + kind_of(target, state_dir());
-	std::printf("cloexec: a call parked on the record lock held %zu fds (%s ); the exec'd child inherited %zu of them\n",
+	std::printf("cloexec: a call parked on the state directory's lock held %zu fds (%s ); the exec'd child inherited %zu of them\n",
 		    in_flight.size(), kinds.c_str(), inherited(child.after_exec, baseline).size());
 	INFO("lxcnet's fds at the fork:\n" << describe(in_flight));
 	CHECK(result == 0);

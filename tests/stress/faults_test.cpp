@@ -325,7 +325,7 @@ bool wait_for(F &&pred, double timeout_s = 15)
 }
 
 /*
- * A process waiting for the record lock holds the container's record directory open. It must be the
+ * A process waiting for the host-wide lock holds the state directory open. It must be the
  * exec'd CLI: a child between fork and exec still shares the test's own locked fd, and stopping it
  * there would keep the test's lock held for everyone.
  */
@@ -375,7 +375,7 @@ void attach_parked_across_a_kill(After after)
 	const bool parked = wait_for([&] { return parked_on(attach.pid(), dir); });
 	if (!parked) {
 		::close(lock);
-		FAIL("the attach never waited for the record lock");
+		FAIL("the attach never waited for the state directory's lock");
 	}
 	::kill(attach.pid(), SIGSTOP); /* a stopped waiter cannot take the lock: the hook will get it first */
 	const bool stopped = wait_for([&] { return process_state(attach.pid()) == 'T'; });
