@@ -109,7 +109,7 @@ bool parse_mac(const std::string &text, unsigned char *bytes, size_t capacity, s
 			return false;
 		bytes[size++] = static_cast<unsigned char>(hex(text[i]) << 4 | hex(text[i + 1]));
 	}
-	return size > 0;
+	return size > 0 && text.size() == 3 * size - 1; /* no trailing ':' */
 }
 
 } /* namespace */
