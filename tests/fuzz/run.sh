@@ -25,7 +25,7 @@ if [ ! -f "$build/build.ninja" ]; then
 	CC=clang CXX=clang++ meson setup "$build" "$src" -Dfuzz=true -Db_lundef=false \
 		-Dtests=true -Dpython=false -Dbench=false -Dcni=false
 fi
-ninja -C "$build" tests/fuzz/fuzz-names tests/fuzz/fuzz-record
+ninja -C "$build" tests/fuzz/fuzz-names tests/fuzz/fuzz-record tests/fuzz/fuzz-messages
 
 artifacts=$build/fuzz-artifacts
 mkdir -p "$artifacts"
@@ -33,7 +33,7 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT INT TERM
 
 failed=0
-for target in names record; do
+for target in names record messages; do
 	work=$scratch/$target
 	mkdir -p "$work"
 	cp "$here/corpus/$target/"* "$work/"
