@@ -135,6 +135,20 @@ TEST_CASE("changes made inside are undone on the way home", "[roundtrip]")
 	CHECK(device_state(veth.name()) == before);
 }
 
+TEST_CASE("an ifalias given inside is removed on the way home if the host had none", "[roundtrip]")
+{
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	sh("ip addr add 10.254.4.1/24 dev " + veth.name());
+	const std::string before = device_state(veth.name());
+	REQUIRE(before.find("alias") == std::string::npos);
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(veth.name(), "eth1");
+	sh(ct.inside() + "ip link set eth1 alias given-inside");
+	box.detach_interface("eth1");
+	CHECK(device_state(veth.name()) == before);
+}
+
 TEST_CASE("a device that was down stays down, and its addresses still travel", "[roundtrip]")
 {
 	auto &ct = shared_container();
