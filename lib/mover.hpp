@@ -58,12 +58,16 @@ public:
 
 private:
 	[[noreturn]] void fail(int errnum, const std::string &cause) const;
-	/* The container's records, created if need be (attach) and locked for the rest of the call. */
-	/* required: fail if the lock cannot be had; otherwise go on without (no state directory: nothing to guard). */
+	/*
+	 * The host-wide lock, held for the rest of the call. required: fail if it
+	 * cannot be had; otherwise go on without (no state directory: nothing to
+	 * guard), and let existing_store() judge any other failure.
+	 */
 	void lock_host(bool required);
 	bool init_exited() const noexcept;
 	/* The other side's identity as records hold it. */
 	const NsId &inside_id();
+	/* The container's records, created if need be (attach); needs the host lock. */
 	RecordStore &store();
 	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
 	RecordStore *existing_store();

@@ -12,9 +12,9 @@ namespace lxcnet::detail {
 /*
  * An exclusive flock on the state directory itself, held across one attach or
  * detach: a detach brings a device home and then re-applies its
- * configuration in several steps, and an attach into another container
- * (which takes another container's lock) must not grab the device in between.
- * It also guards every record: no record is read or written without it.
+ * configuration in several steps, and an attach into another container must
+ * not grab the device in between. It also guards every record: no record is
+ * read or written without it.
  */
 class HostLock final {
 public:
