@@ -48,7 +48,7 @@ lxcnet::Options options_for(bool preserve, const std::string &state_dir)
 /*
  * Holds the library's Container plus the record directory chosen at
  * construction. Every call drops the GIL: a move is several netlink round
- * trips and may wait on the per-container lock another process holds.
+ * trips and may wait on the host-wide lock another process holds.
  */
 class Box {
 public:
