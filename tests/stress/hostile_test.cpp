@@ -304,7 +304,7 @@ std::vector<Row> table()
 		{"NULL container", Op::attach, std::nullopt, path_token, veth_token, std::nullopt, {inval}},
 		{"empty device", Op::attach, ct_token, path_token, "", std::nullopt, {inval}},
 		{"empty device, detach", Op::detach, ct_token, path_token, "", std::nullopt, {inval}},
-		/* BUG (CLI): `lxcnet-device add DEV ''` moves DEV under its own name instead of refusing the empty DST. */
+		/* Fixed, kept as a guard: `lxcnet-device add DEV ''` used to move DEV under its own name instead of refusing the empty DST. */
 		{"empty destination", Op::attach, ct_token, path_token, veth_token, "", {inval}, {}, {}, false},
 		{"empty destination, detach", Op::detach, ct_token, path_token, guest, "", {inval}, {}, {}, false},
 		{"15-byte device that does not exist", Op::attach, ct_token, path_token, long15, std::nullopt, {ENODEV}},
@@ -324,7 +324,7 @@ std::vector<Row> table()
 		{"\"a:b\" as device, detach", Op::detach, ct_token, path_token, "a:b", std::nullopt, {inval}},
 		{"\"a:b\" as destination", Op::attach, ct_token, path_token, veth_token, "a:b", {inval}},
 		{"\" x\" as destination", Op::attach, ct_token, path_token, veth_token, " x", {inval}},
-		/* BUG (all): the rejected name is echoed raw, so the one-line message spans lines. */
+		/* Fixed, kept as a guard: the rejected name used to be echoed raw, so the one-line message spanned lines. */
 		{"\"x\\n\" as device", Op::attach, ct_token, path_token, "x\n", std::nullopt, {inval}},
 		{"\"x\\t\" as destination, detach", Op::detach, ct_token, path_token, guest, "x\t", {inval}},
 		{"escape sequence as destination", Op::attach, ct_token, path_token, veth_token, "\x1b[2J", {inval}},
@@ -332,7 +332,7 @@ std::vector<Row> table()
 		{"\"%\" as device, detach", Op::detach, ct_token, path_token, "%", std::nullopt, {inval}},
 		{"device starting with '-'", Op::attach, ct_token, path_token, "-n", std::nullopt, {ENODEV}},
 		{"the container's own lo, detach", Op::detach, ct_token, path_token, "lo", std::nullopt, {EEXIST}},
-		/* BUG (message): says lo "was moved without its new name" when nothing moved (see the report). */
+		/* Fixed, kept as a guard: the message used to say lo "was moved without its new name" when nothing moved. */
 		{"the container's own lo, detach to a free name", Op::detach, ct_token, path_token, "lo", "lxslo0", {inval}},
 		{"the host's lo", Op::attach, ct_token, path_token, "lo", std::nullopt, {EEXIST}},
 		{"the host's lo to a free name", Op::attach, ct_token, path_token, "lo", "lxslo0", {inval}},
@@ -342,16 +342,16 @@ std::vector<Row> table()
 		{"detach to a host name that is taken", Op::detach, ct_token, path_token, guest, "lo", {EEXIST}},
 		{"attach under a name taken inside", Op::attach, ct_token, path_token, veth_token, "lo", {EEXIST}},
 		{"attach by the host name of a device already inside", Op::attach, ct_token, path_token, guest_host_token, std::nullopt, {ENODEV}},
-		/* BUG (C): lxcnet::Container(struct lxc_container *) does not check c->name: ESRCH, where C++ and the CLI say EINVAL. */
+		/* Fixed, kept as a guard: lxcnet::Container(struct lxc_container *) used not to check c->name (ESRCH, where C++ and the CLI said EINVAL). */
 		{"container name with '/'", Op::attach, "a/b", path_token, veth_token, std::nullopt, {inval}},
 		{"container name \"..\"", Op::attach, "..", path_token, veth_token, std::nullopt, {inval}},
 		{"container name \"../<lxcpath>/<name>\"", Op::detach, "../" + std::string("@base") , path_token, guest, std::nullopt, {inval}},
 		{"empty container name", Op::attach, "", path_token, veth_token, std::nullopt, {inval}},
-		/* BUG (C++, CLI): liblxc's refusal of a 300-byte name comes back as ENOMEM, "Cannot allocate memory". */
+		/* Fixed, kept as a guard: liblxc's refusal of a 300-byte name used to come back as ENOMEM, "Cannot allocate memory". */
 		{"300-byte container name", Op::attach, std::string(300, 'c'), path_token, veth_token, std::nullopt, {inval, ENAMETOOLONG}, {}, {inval}},
 		{"container name with a newline", Op::attach, "lxs\nx", path_token, veth_token, std::nullopt, {inval}},
 		{"lxcpath that does not exist", Op::attach, ct_token, "/nonexistent/lxs-lxcpath", veth_token, std::nullopt, {ESRCH}},
-		/* BUG (C++, CLI): ENOMEM, "Cannot allocate memory", where liblxc just found no container. */
+		/* Fixed, kept as a guard: this used to be ENOMEM, "Cannot allocate memory", where liblxc just found no container. */
 		{"lxcpath that is a file", Op::attach, ct_token, "/etc/hostname", veth_token, std::nullopt, {ESRCH, ENOTDIR, ENOENT}, {}, {inval}},
 		bad_record("a symlink to a valid copy of itself", [](Fixture &f) {
 			/* Beside the record directory, where lxcnet itself would never look. */
@@ -384,7 +384,7 @@ std::vector<Row> table()
 		/*
 		 * A hostile container makes a bridge (which cannot move) with a host device's name and MAC. The failed
 		 * move must not send lxcnet looking for "the stray" on the host and moving the host's device instead.
-		 * BUG: it does try (only the name clash in the container stops it) and says the device "was moved".
+		 * Fixed, kept as a guard: it used to try (only the name clash in the container stopped it) and say the device "was moved".
 		 */
 		{"container bridge posing as a host device, detach to a free name", Op::detach, ct_token, path_token, hostonly_token, "lxsfree0", {inval}, {}, {}, true,
 		 [](Fixture &f) {
