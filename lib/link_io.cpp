@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
@@ -24,13 +23,12 @@ constexpr unsigned settable_address_flags =
 bool is_eui64_link_local(const std::string &address, const std::string &mac)
 {
 	unsigned char ip[16];
-	unsigned m[6];
-	if (inet_pton(AF_INET6, address.c_str(), ip) != 1 ||
-	    std::sscanf(mac.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5]) != 6 || mac.size() != 17)
+	unsigned char m[max_mac_bytes];
+	size_t size;
+	if (inet_pton(AF_INET6, address.c_str(), ip) != 1 || !mac_bytes(mac, m, size) || size != 6)
 		return false;
 	const unsigned char expect[16] = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
-		static_cast<unsigned char>(m[0] ^ 0x02), static_cast<unsigned char>(m[1]), static_cast<unsigned char>(m[2]), 0xff, 0xfe,
-		static_cast<unsigned char>(m[3]), static_cast<unsigned char>(m[4]), static_cast<unsigned char>(m[5])};
+		static_cast<unsigned char>(m[0] ^ 0x02), m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]};
 	return std::equal(ip, ip + 16, expect);
 }
 

@@ -3,6 +3,36 @@
 
 namespace lxcnet::detail {
 
+std::string mac_text(const unsigned char *bytes, size_t size)
+{
+	static const char digits[] = "0123456789abcdef";
+	std::string text;
+	text.reserve(size * 3);
+	for (size_t i = 0; i < size; i++) {
+		if (i)
+			text += ':';
+		text += digits[bytes[i] >> 4];
+		text += digits[bytes[i] & 15];
+	}
+	return text;
+}
+
+bool mac_bytes(const std::string &text, unsigned char (&bytes)[max_mac_bytes], size_t &size)
+{
+	auto hex = [](char c) {
+		return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	};
+	size = 0;
+	if (text.empty() || (text.size() + 1) % 3 != 0 || text.size() > 3 * max_mac_bytes - 1)
+		return false;
+	for (size_t i = 0; i < text.size(); i += 3) {
+		if (hex(text[i]) < 0 || hex(text[i + 1]) < 0 || (i + 2 < text.size() && text[i + 2] != ':'))
+			return false;
+		bytes[size++] = static_cast<unsigned char>(hex(text[i]) << 4 | hex(text[i + 1]));
+	}
+	return true;
+}
+
 std::string relabel(const std::string &label, const std::string &old_name, const std::string &new_name)
 {
 	if (label.empty() || label == old_name)

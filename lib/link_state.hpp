@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,6 +48,14 @@ struct LinkState {
 	std::vector<Route> routes;
 	bool operator==(const LinkState &) const = default;
 };
+
+/* The longest link-layer address a MAC text may hold (the kernel's MAX_ADDR_LEN). */
+constexpr size_t max_mac_bytes = 32;
+
+/* Link-layer address bytes as records and messages write them: "aa:bb:cc:dd:ee:ff". */
+std::string mac_text(const unsigned char *bytes, size_t size);
+/* The bytes of such a text (either case); false unless it is hex pairs joined by ':', 1 to max_mac_bytes of them. */
+bool mac_bytes(const std::string &text, unsigned char (&bytes)[max_mac_bytes], size_t &size);
 
 /* Rewrites an IPv4 label that names the device ("veth7", "veth7:1") for its new name; "" if it is just the name. */
 std::string relabel(const std::string &label, const std::string &old_name, const std::string &new_name);

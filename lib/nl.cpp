@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "nl.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -12,6 +13,7 @@
 #include <netlink/msg.h>
 #include <sys/socket.h>
 
+#include "link_state.hpp"
 #include "netns.hpp"
 
 #ifndef SOL_NETLINK
@@ -77,39 +79,13 @@ bool parse_link(const nlmsghdr *hdr, Link &out)
 			if (RTA_PAYLOAD(a) >= 4)
 				std::memcpy(&link.mtu, RTA_DATA(a), 4);
 			break;
-		case IFLA_ADDRESS: {
-			static const char digits[] = "0123456789abcdef";
-			auto *bytes = static_cast<const unsigned char *>(RTA_DATA(a));
-			char mac[3 * 32];
-			size_t size = 0;
-			for (size_t i = 0; i < RTA_PAYLOAD(a) && i < 32; i++) {
-				mac[size++] = digits[bytes[i] >> 4];
-				mac[size++] = digits[bytes[i] & 15];
-				mac[size++] = ':';
-			}
-			link.mac.assign(mac, size ? size - 1 : 0);
+		case IFLA_ADDRESS:
+			link.mac = mac_text(static_cast<const unsigned char *>(RTA_DATA(a)), std::min<size_t>(RTA_PAYLOAD(a), max_mac_bytes));
 			break;
-		}
 		}
 	}
 	out = std::move(link);
 	return true;
-}
-
-/* "aa:bb:cc:dd:ee:ff" as bytes; false if it is not that form. */
-bool parse_mac(const std::string &text, unsigned char *bytes, size_t capacity, size_t &size)
-{
-	auto hex = [](char c) {
-		return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-	};
-	size = 0;
-	for (size_t i = 0; i < text.size(); i += 3) {
-		if (size == capacity || i + 2 > text.size() || hex(text[i]) < 0 || hex(text[i + 1]) < 0 ||
-		    (i + 2 < text.size() && text[i + 2] != ':'))
-			return false;
-		bytes[size++] = static_cast<unsigned char>(hex(text[i]) << 4 | hex(text[i + 1]));
-	}
-	return size > 0 && text.size() == 3 * size - 1; /* no trailing ':' */
 }
 
 } /* namespace */
@@ -285,9 +261,9 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 	if (change.mtu)
 		request.put_u32(IFLA_MTU, change.mtu);
 	if (!change.mac.empty()) {
-		unsigned char mac[32];
+		unsigned char mac[max_mac_bytes];
 		size_t size;
-		if (!parse_mac(change.mac, mac, sizeof(mac), size))
+		if (!mac_bytes(change.mac, mac, size))
 			return fail_locally(EINVAL, "not a MAC address");
 		request.put(IFLA_ADDRESS, mac, size);
 	}

@@ -2,7 +2,6 @@
 #include "record.hpp"
 
 #include <cerrno>
-#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <map>
@@ -74,14 +73,9 @@ bool valid_ip(int family, const std::string &text, bool may_be_empty)
 
 bool valid_mac(const std::string &text)
 {
-	if (text.empty() || (text.size() + 1) % 3 != 0 || text.size() > 3 * 32)
-		return false;
-	for (size_t i = 0; i < text.size(); i++) {
-		bool colon = i % 3 == 2;
-		if (colon ? text[i] != ':' : !std::isxdigit(static_cast<unsigned char>(text[i])))
-			return false;
-	}
-	return true;
+	unsigned char bytes[max_mac_bytes];
+	size_t size;
+	return mac_bytes(text, bytes, size);
 }
 
 std::vector<std::string_view> split(std::string_view line)
