@@ -27,7 +27,6 @@ public:
 
 	void put(uint16_t type, const void *data, size_t size) noexcept;
 	void put_u32(uint16_t type, uint32_t value) noexcept { put(type, &value, sizeof(value)); }
-	void put_u8(uint16_t type, uint8_t value) noexcept { put(type, &value, sizeof(value)); }
 	/* With its NUL, as the kernel's NLA_NUL_STRING and NLA_STRING policies both accept. */
 	void put_string(uint16_t type, const std::string &text) noexcept { put(type, text.c_str(), text.size() + 1); }
 	/* A nest: its attributes go between these two calls. */
