@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "lean.hpp"
 
+#include "lean_config.hpp"
+
 #include <cerrno>
 
 #include <lxc/lxccontainer.h>
 #include <fcntl.h>
+#include <linux/if.h>
 #include <linux/sockios.h>
 #include <poll.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef PIDFD_GET_NET_NAMESPACE
 #define PIDFD_GET_NET_NAMESPACE _IO(0xFF, 4)
@@ -80,6 +85,83 @@ int LeanMover::move(bool into_container, const std::string &dev, const std::stri
 	if (int r = from.move(ifindex, into_container ? netns.get() : home.get(), dst); r < 0)
 		return r;
 	return into_container && init_exited() ? -ESRCH : 0;
+}
+
+std::string LeanMover::record_name(int inside_ifindex)
+{
+	return "lean-" + std::to_string(inside_ifindex);
+}
+
+int LeanMover::attach_preserving(const std::string &dev, const std::string &dst)
+{
+	Fd netns = container_netns();
+	struct stat ns;
+	if (!netns.valid() || ::fstat(netns.get(), &ns) < 0)
+		return -ESRCH;
+	RtnlSocket host;
+	host.strict_dumps();
+	Fd home(::ioctl(host.fd(), SIOCGSKNS));
+	RtnlSocket inside(netns.get(), home.get());
+	Fd lock = lock_state_dir();
+	if (init_exited())
+		return -ESRCH;
+	RtnlSocket::LinkBrief link;
+	if (int r = host.link_of(dev, link); r < 0)
+		return r;
+	if (int r = inside.ifindex_of(dst); r != -ENODEV)
+		return r >= 0 ? -EEXIST : r;
+	lean::Record record{dev, link.ifindex, (link.flags & IFF_UP) != 0, ns.st_ino, link.mac, {}};
+	if (int r = lean::capture(host, link.ifindex, record.config); r < 0)
+		return r;
+	/* Named by the ifindex the device will most likely keep in there; renamed below if it does not. */
+	if (int r = lean::save(lock.get(), record_name(link.ifindex), record); r < 0)
+		return r;
+	if (int r = host.move(link.ifindex, netns.get(), dst); r < 0)
+		return r;
+	RtnlSocket::LinkBrief moved;
+	if (int r = inside.link_of(dst, moved); r < 0)
+		return r;
+	if (moved.ifindex != link.ifindex &&
+	    ::renameat(lock.get(), record_name(link.ifindex).c_str(), lock.get(), record_name(moved.ifindex).c_str()) < 0)
+		return -errno;
+	if (int r = lean::replay(inside, record.config, moved.ifindex, record.up); r < 0)
+		return r;
+	return init_exited() ? -ESRCH : 0;
+}
+
+int LeanMover::detach_home(const std::string &dev)
+{
+	Fd netns = container_netns();
+	struct stat ns;
+	if (!netns.valid() || ::fstat(netns.get(), &ns) < 0)
+		return -ESRCH;
+	RtnlSocket host;
+	Fd home(::ioctl(host.fd(), SIOCGSKNS));
+	RtnlSocket inside(netns.get(), home.get());
+	inside.strict_dumps();
+	Fd lock = lock_state_dir();
+	RtnlSocket::LinkBrief link;
+	if (int r = inside.link_of(dev, link); r < 0)
+		return r;
+	const std::string name = record_name(link.ifindex);
+	lean::Record record;
+	if (int r = lean::load(lock.get(), name, record); r < 0)
+		return r;
+	if (record.netns != ns.st_ino || record.mac != link.mac)
+		return -ESTALE;
+	if (int r = host.ifindex_of(record.host_name); r != -ENODEV)
+		return r >= 0 ? -EEXIST : r;
+	lean::Carried for_rollback;
+	if (int r = lean::capture(inside, link.ifindex, for_rollback); r < 0)
+		return r;
+	if (int r = inside.move(link.ifindex, home.get(), record.host_name); r < 0)
+		return r;
+	RtnlSocket::LinkBrief back;
+	if (int r = host.link_of(record.host_name, back); r < 0)
+		return r;
+	if (int r = lean::replay(host, record.config, back.ifindex, record.up); r < 0)
+		return r;
+	return ::unlinkat(lock.get(), name.c_str(), 0) < 0 ? -errno : 0;
 }
 
 } /* namespace lxb */

@@ -21,6 +21,14 @@ namespace lxb {
  * looked up by name and the target name checked before moving. Its cost is
  * the floor for lxcnet bare, so it shows which CPU target the contract
  * leaves reachable.
+ *
+ * With preservation (attach_preserving, detach_home) it also does the least
+ * that keeping the device's configuration and name takes: two filtered dumps
+ * before every move (the configuration to carry, and on the way home what a
+ * rollback would need), a record of one device per file written before the
+ * move and removed after the return, the device found again after each move,
+ * and its configuration replayed (lean_config.hpp). No rollback: that costs
+ * only when something fails.
  */
 class LeanMover {
 public:
@@ -28,12 +36,16 @@ public:
 	/* 0 or -errno. */
 	int attach(const std::string &dev, const std::string &dst);
 	int detach(const std::string &dev, const std::string &dst);
+	int attach_preserving(const std::string &dev, const std::string &dst);
+	/* Back under the name, and with the configuration, the record keeps. */
+	int detach_home(const std::string &dev);
 
 private:
 	int move(bool into_container, const std::string &dev, const std::string &dst);
 	Fd container_netns();
 	Fd lock_state_dir();
 	bool init_exited();
+	static std::string record_name(int inside_ifindex);
 	lxc_container *c_;
 	std::string state_dir_;
 	Fd pidfd_;

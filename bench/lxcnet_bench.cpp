@@ -41,7 +41,7 @@ namespace lxb {
 
 namespace {
 
-const char *const all_keys[] = {"raw", "raw-config", "liblxc", "lean", "lxcnet-bare", "lxcnet"};
+const char *const all_keys[] = {"raw", "raw-config", "liblxc", "lean", "lean-preserve", "lxcnet-bare", "lxcnet"};
 
 struct Config {
 	unsigned cycles = 100;
@@ -68,7 +68,8 @@ struct Config {
 		     "  --cycles N        measured attach+detach cycles per contender and host size (default 100)\n"
 		     "  --warmup N        unmeasured cycles before each host size (default 5)\n"
 		     "  --sizes A,B,...   extra idle veth pairs on the host, one table each (default 0,1000,3000)\n"
-		     "  --only K,...      contenders: raw, raw-config, liblxc, lean, lxcnet-bare, lxcnet (default all)\n"
+		     "  --only K,...      contenders: raw, raw-config, liblxc, lean, lean-preserve, lxcnet-bare, lxcnet\n"
+		     "                    (default all)\n"
 		     "  --no-breakdown    skip the per-building-block breakdown after the tables\n"
 		     "  --soak [N]        run only the soak: N lxcnet cycles (default 10000)\n"
 		     "  --all             the benchmark, the breakdown, then the soak\n"
@@ -400,12 +401,13 @@ void print_targets(const Results &results, Verdicts &v)
 			break;
 		const Summary &raw = s.at("raw");
 		const Summary *lxc = s.count("liblxc") ? &s.at("liblxc") : nullptr;
-		/* Not targets: what the kernel charges for preservation itself, and what a lean bare call costs. */
-		for (const char *key : {"raw-config", "lean"}) {
+		/* Not targets: what the kernel charges for preservation itself, and what lean calls cost under the contract. */
+		for (const char *key : {"raw-config", "lean", "lean-preserve"}) {
 			if (!s.count(key))
 				continue;
 			const Summary &x = s.at(key);
-			std::printf("  [ref ] %s @+%u: wall %.3fx, CPU %.2fx raw floor", std::strcmp(key, "lean") ? "raw+config" : "lean sketch", idle,
+			const char *label = !std::strcmp(key, "lean") ? "lean sketch" : !std::strcmp(key, "lean-preserve") ? "lean preserve" : "raw+config";
+			std::printf("  [ref ] %s @+%u: wall %.3fx, CPU %.2fx raw floor", label, idle,
 				    x.cycle_wall.median / raw.cycle_wall.median, x.cycle_cpu.median / raw.cycle_cpu.median);
 			if (lxc)
 				std::printf(", CPU %.2fx liblxc", x.cycle_cpu.median / lxc->cycle_cpu.median);
@@ -467,8 +469,8 @@ struct Bench {
 	lxcnet::Container lxcnet_box;
 	lxcnet::Options preserve_on, preserve_off;
 	LeanMover lean;
-	Veth v_raw{"r"}, v_rawcfg{"k"}, v_lxc{"l"}, v_lean{"s"}, v_bare{"b"}, v_keep{"p"};
-	const unsigned keep_subnet = subnet(0), rawcfg_subnet = subnet(1);
+	Veth v_raw{"r"}, v_rawcfg{"k"}, v_lxc{"l"}, v_lean{"s"}, v_leankeep{"e"}, v_bare{"b"}, v_keep{"p"};
+	const unsigned keep_subnet = subnet(0), rawcfg_subnet = subnet(1), leankeep_subnet = subnet(2);
 	Subnet rawcfg_addr{rawcfg_subnet};
 	std::vector<Contender> contenders;
 
@@ -482,11 +484,13 @@ struct Bench {
 		preserve_off.state_dir = state_dir;
 		configure_preserved(v_keep, keep_subnet);
 		configure_preserved(v_rawcfg, rawcfg_subnet);
+		configure_preserved(v_leankeep, leankeep_subnet);
 
 		contenders.push_back({"raw", "raw floor", &v_raw, {}, {}});
 		contenders.push_back({"raw-config", "raw+config", &v_rawcfg, {}, {}});
 		contenders.push_back({"liblxc", "liblxc", &v_lxc, {}, {}});
 		contenders.push_back({"lean", "lean sketch", &v_lean, {}, {}});
+		contenders.push_back({"lean-preserve", "lean preserve", &v_leankeep, {}, {}});
 		contenders.push_back({"lxcnet-bare", "lxcnet bare", &v_bare, {}, {}});
 		contenders.push_back({"lxcnet", "lxcnet preserve", &v_keep, {}, {}});
 		if (!cfg.only.empty())
@@ -528,6 +532,11 @@ struct Bench {
 		} else if (ct.key == "lean") {
 			ct.attach = [this, self, v] { check(*self, "attach", "lean attach", lean.attach(v->host, v->inside)); };
 			ct.detach = [this, self, v] { check(*self, "detach", "lean detach", lean.detach(v->inside, v->host)); };
+		} else if (ct.key == "lean-preserve") {
+			ct.attach = [this, self, v] {
+				check(*self, "attach", "lean preserving attach", lean.attach_preserving(v->host, v->inside));
+			};
+			ct.detach = [this, self, v] { check(*self, "detach", "lean detach home", lean.detach_home(v->inside)); };
 		} else if (ct.key == "liblxc") {
 			ct.attach = [self, v, c] {
 				if (!c->attach_interface(c, v->host.c_str(), v->inside.c_str()))
@@ -571,10 +580,10 @@ struct Bench {
 	void sanity_check()
 	{
 		const std::string inside_prefix = "nsenter --net=/proc/" + std::to_string(box.init_pid) + "/ns/net ";
-		for (Contender *ct : {find("lxcnet"), find("raw-config")}) {
+		for (Contender *ct : {find("lxcnet"), find("raw-config"), find("lean-preserve")}) {
 			if (!ct)
 				continue;
-			const unsigned n = ct->key == "lxcnet" ? keep_subnet : rawcfg_subnet;
+			const unsigned n = ct->key == "lxcnet" ? keep_subnet : ct->key == "raw-config" ? rawcfg_subnet : leankeep_subnet;
 			const std::string before = config_of(ct->veth->host, n);
 			ct->attach();
 			verify(*ct, host_sock, inside_sock, true);
@@ -738,6 +747,8 @@ int main_checked(int argc, char **argv)
 		    "  raw+config      raw floor + the 4 requests that re-apply a known config (2 addresses, up, route) after each move\n"
 		    "  liblxc          c->attach_interface / c->detach_interface (detach forks)\n"
 		    "  lean sketch     bench/lean.cpp: what a bare call must at least do under lxcnet's contract (reference)\n"
+		    "  lean preserve   the lean sketch + the least preservation takes: 2 filtered dumps per move, a one-file record,\n"
+		    "                  the device found again and its configuration replayed (reference)\n"
 		    "  lxcnet bare     lxcnet::Container, preserve = false\n"
 		    "  lxcnet preserve lxcnet::Container, preserve = true: device up with IPv4+IPv6 address and a route; detach by record\n"
 		    "wall = CLOCK_MONOTONIC around each call; CPU = user+sys of this process + reaped children (getrusage)\n",

@@ -186,6 +186,49 @@ int RtnlSocket::ifindex_of(const std::string &name)
 	});
 }
 
+int RtnlSocket::link_of(const std::string &name, LinkBrief &out)
+{
+	LinkRequest req(RTM_GETLINK, 0);
+	req.body.ifi_family = AF_UNSPEC;
+	uint32_t mask = RTEXT_FILTER_SKIP_STATS;
+	put_attr(req, IFLA_EXT_MASK, &mask, sizeof(mask));
+	put_attr(req, IFLA_IFNAME, name.c_str(), name.size() + 1);
+	return exchange(&req, req.hdr.nlmsg_len, [&](const nlmsghdr *h) {
+		if (h->nlmsg_type != RTM_NEWLINK)
+			return std::optional<int>();
+		const auto *ifi = static_cast<const ifinfomsg *>(NLMSG_DATA(h));
+		out.ifindex = ifi->ifi_index;
+		out.flags = ifi->ifi_flags;
+		int left = static_cast<int>(IFLA_PAYLOAD(h));
+		for (auto *rta = IFLA_RTA(ifi); RTA_OK(rta, left); rta = RTA_NEXT(rta, left))
+			if (rta->rta_type == IFLA_ADDRESS)
+				out.mac.assign(static_cast<const char *>(RTA_DATA(rta)), RTA_PAYLOAD(rta));
+		return std::optional<int>(0);
+	});
+}
+
+void RtnlSocket::strict_dumps()
+{
+	int one = 1;
+	if (::setsockopt(fd_.get(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof(one)) < 0)
+		throw_errno(errno, "NETLINK_GET_STRICT_CHK");
+}
+
+int RtnlSocket::ask(nlmsghdr *request)
+{
+	return transact_ack(request, request->nlmsg_len);
+}
+
+int RtnlSocket::dump(nlmsghdr *request, const std::function<void(const nlmsghdr *)> &on_reply)
+{
+	return exchange(request, request->nlmsg_len, [&](const nlmsghdr *h) {
+		if (h->nlmsg_type == NLMSG_DONE)
+			return std::optional<int>(0);
+		on_reply(h);
+		return std::optional<int>();
+	});
+}
+
 int RtnlSocket::count_links()
 {
 	LinkRequest req(RTM_GETLINK, NLM_F_DUMP);

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <functional>
 #include <string>
+
+#include <linux/netlink.h>
 
 #include "unique_fd.hpp"
 
@@ -38,8 +41,25 @@ public:
 	int set_up(int ifindex);
 	int add_route4(int ifindex, const void *dst, unsigned dst_len, const void *gateway);
 
-	/* RTM_GETLINK by name: the ifindex, or -errno (-ENODEV when absent). Used only outside timed windows. */
+	/* RTM_GETLINK by name: the ifindex, or -errno (-ENODEV when absent). */
 	int ifindex_of(const std::string &name);
+
+	/* What the lean preserving sketch needs of a link: RTM_GETLINK by name. 0 or -errno. */
+	struct LinkBrief {
+		int ifindex = 0;
+		unsigned flags = 0;
+		std::string mac;
+	};
+	int link_of(const std::string &name, LinkBrief &out);
+
+	/* Dumps filtered by the kernel (NETLINK_GET_STRICT_CHK): without it an address dump covers every link. */
+	void strict_dumps();
+
+	/* A request built by the caller, NLM_F_ACK set: 0 or -errno. */
+	int ask(nlmsghdr *request);
+
+	/* A dump request built by the caller: each reply goes to on_reply; 0 or -errno. */
+	int dump(nlmsghdr *request, const std::function<void(const nlmsghdr *)> &on_reply);
 
 	/* Number of links in the socket's netns (one RTM_GETLINK dump). Outside timed windows only. */
 	int count_links();
