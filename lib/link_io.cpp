@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
@@ -53,25 +54,6 @@ std::string describe(const Route &r)
 	if (!r.gateway.empty())
 		text += " via " + r.gateway;
 	return text;
-}
-
-int add_address(NetlinkSocket &sock, int ifindex, const std::string &name, const std::string &old_name, const Address &a)
-{
-	Request request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
-	const std::string label = a.family == AF_INET ? relabel(a.label, old_name, name) : std::string();
-	if (!build_address(request, ifindex, a, label))
-		return -EINVAL;
-	int r = sock.ask(request);
-	return r == -EEXIST ? 0 : r;
-}
-
-int add_route(NetlinkSocket &sock, int ifindex, const Route &route)
-{
-	Request request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	if (!build_route(request, ifindex, route))
-		return -EINVAL;
-	int r = sock.ask(request);
-	return r == -EEXIST ? 0 : r;
 }
 
 } /* namespace */
@@ -141,31 +123,56 @@ int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::str
 				return r;
 		}
 
-		/* Steps are named only when they fail: a name costs more than a request's own user-space work. */
+		/*
+		 * Addresses, the link up, then routes (they need both), in one send.
+		 * A request the kernel refuses does not stop the ones after it;
+		 * callers that fail roll back with a namespace move, which takes
+		 * those away too.
+		 */
+		Batch batch;
 		for (const Address &a : want.addresses) {
-			if (int r = add_address(sock, ifindex, name, want.name, a); r < 0) {
+			Request request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+			const std::string label = a.family == AF_INET ? relabel(a.label, want.name, name) : std::string();
+			if (!build_address(request, ifindex, a, label) || !batch.add(request)) {
 				step = "add address " + describe(a);
-				return r;
+				return -EINVAL;
 			}
 		}
-
-		if (want.up && !(link.flags & IFF_UP)) {
-			LinkChange up;
-			up.up = true;
-			step = "bring the link up";
-			if (int r = sock.change_link(link, up); r < 0)
-				return r;
+		const size_t up_at = want.up && !(link.flags & IFF_UP) ? batch.count() : SIZE_MAX;
+		if (up_at != SIZE_MAX) {
+			Request request(RTM_SETLINK, 0);
+			ifinfomsg ifi{};
+			ifi.ifi_family = AF_UNSPEC;
+			ifi.ifi_index = ifindex;
+			ifi.ifi_flags = IFF_UP;
+			ifi.ifi_change = IFF_UP;
+			request.put_header(ifi);
+			batch.add(request);
 		}
-
+		const size_t routes_at = batch.count();
 		for (const Route &route : want.routes) {
-			int r = add_route(sock, ifindex, route);
-			/* A link left down cannot carry IPv4 routes; the user had none through it then either. */
-			if (r == -ENETDOWN && !want.up)
-				continue;
-			if (r < 0) {
+			Request request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
+			if (!build_route(request, ifindex, route) || !batch.add(request)) {
 				step = "add route " + describe(route);
-				return r;
+				return -EINVAL;
 			}
+		}
+		/* Already there is as good as added; a link left down cannot carry IPv4 routes, and the user had none through it then either. */
+		auto accept = [&](size_t index, int error) {
+			return error == -EEXIST || (index >= routes_at && error == -ENETDOWN && !want.up);
+		};
+		size_t failed;
+		if (int r = sock.ask_all(batch, accept, failed); r < 0) {
+			/* Steps are named only when they fail: a name costs more than a request's own user-space work. */
+			if (failed < routes_at && failed != up_at)
+				step = "add address " + describe(want.addresses[failed]);
+			else if (failed == up_at)
+				step = "bring the link up";
+			else if (failed < batch.count())
+				step = "add route " + describe(want.routes[failed - routes_at]);
+			else
+				step = "apply the configuration";
+			return r;
 		}
 		step.clear();
 		return 0;

@@ -284,6 +284,78 @@ int NetlinkSocket::ask(Request &request) noexcept
 	return transact(request, Reply::ack, nullptr);
 }
 
+int NetlinkSocket::ask_all(Batch &batch, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept
+{
+	message_.clear();
+	failed = batch.count_;
+	if (batch.count_ == 0)
+		return 0;
+	char *buffer = receive_buffer();
+	if (!buffer)
+		return fail_locally(ENOMEM);
+	/* Consecutive numbers of our own: a refusal's number says which request it answers. */
+	if (seq_ > UINT32_MAX - batch.count_ - 1)
+		seq_ = 0;
+	const uint32_t first = seq_ + 1;
+	for (size_t at = 0, i = 0; i < batch.count_; i++) {
+		auto *hdr = reinterpret_cast<nlmsghdr *>(batch.bytes_.data() + at);
+		hdr->nlmsg_seq = first + static_cast<uint32_t>(i);
+		hdr->nlmsg_pid = 0;
+		hdr->nlmsg_flags = static_cast<uint16_t>((hdr->nlmsg_flags | NLM_F_REQUEST) & ~NLM_F_ACK);
+		at += NLMSG_ALIGN(hdr->nlmsg_len);
+	}
+	seq_ = first + static_cast<uint32_t>(batch.count_ - 1);
+
+	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
+	ssize_t sent;
+	do
+		sent = ::sendto(fd_.get(), batch.bytes_.data(), batch.bytes_.size(), 0, reinterpret_cast<const sockaddr *>(&kernel),
+				sizeof(kernel));
+	while (sent < 0 && errno == EINTR);
+	if (sent < 0)
+		return fail_locally(errno);
+
+	/*
+	 * rtnetlink handles a send synchronously: when it returns, every refusal
+	 * is already queued here, so an empty queue means all were taken.
+	 */
+	int result = 0;
+	for (;;) {
+		ssize_t n = ::recv(fd_.get(), buffer, receive_buffer_size, MSG_TRUNC | MSG_DONTWAIT);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return result;
+			if (errno == ENOBUFS) {
+				failed = batch.count_;
+				return fail_locally(ENOBUFS, "the kernel's answers to a batch of requests overflowed the socket");
+			}
+			return fail_locally(errno);
+		}
+		if (static_cast<size_t>(n) > receive_buffer_size)
+			return fail_locally(EMSGSIZE, "a netlink reply was larger than the receive buffer");
+		int left = static_cast<int>(n);
+		for (auto *h = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+			const uint32_t index = h->nlmsg_seq - first;
+			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first || index >= batch.count_)
+				continue;
+			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
+				return fail_locally(EBADMSG, "truncated netlink error message");
+			auto *err = static_cast<nlmsgerr *>(NLMSG_DATA(h));
+			if (err->error == 0 || result != 0 || accept(index, err->error))
+				continue;
+			result = err->error;
+			failed = index;
+			try {
+				message_ = extack_text(err);
+			} catch (...) {
+				message_.clear();
+			}
+		}
+	}
+}
+
 int NetlinkSocket::dump(Request &request, const std::function<void(const nlmsghdr *)> &each) noexcept
 {
 	request.header()->nlmsg_flags |= NLM_F_DUMP;

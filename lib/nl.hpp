@@ -60,6 +60,13 @@ public:
 	/* request, answered by an ACK. */
 	int ask(Request &request) noexcept;
 	/*
+	 * Every request of batch, in order, in one send. The kernel carries on
+	 * past a refusal, so each refusal goes to accept (index in the batch,
+	 * -errno); the first one it rejects is returned, its index in failed.
+	 * 0 when none was rejected. accept must not send a request.
+	 */
+	int ask_all(Batch &batch, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept;
+	/*
 	 * A dump request: each reply message goes to each, which must not send
 	 * a request itself (the thread's sockets share one buffer). With
 	 * NETLINK_GET_STRICT_CHK on, the kernel honours the header's filters

@@ -65,4 +65,14 @@ void Request::end_nest(size_t nest) noexcept
 	reinterpret_cast<nlattr *>(buffer_ + nest)->nla_len = static_cast<uint16_t>(size);
 }
 
+bool Batch::add(Request &request)
+{
+	if (!request.complete())
+		return false;
+	const nlmsghdr *hdr = request.header();
+	bytes_.append(reinterpret_cast<const char *>(hdr), NLMSG_ALIGN(hdr->nlmsg_len));
+	count_++;
+	return true;
+}
+
 } /* namespace lxcnet::detail */

@@ -46,4 +46,21 @@ private:
 	bool complete_ = true;
 };
 
+/*
+ * Requests that go to the kernel in one send. It handles them one after the
+ * other within that call and, asked for no ACK, answers only those it
+ * refuses: one system call for the lot instead of a round trip each.
+ */
+class Batch final {
+public:
+	/* A copy of request, which must be complete; false (nothing added) otherwise. May throw std::bad_alloc. */
+	bool add(Request &request);
+	size_t count() const noexcept { return count_; }
+
+private:
+	friend class NetlinkSocket;
+	std::string bytes_;
+	size_t count_ = 0;
+};
+
 } /* namespace lxcnet::detail */

@@ -57,3 +57,22 @@ TEST_CASE("a rename collision the kernel reports after moving is undone", "[roll
 	CHECK(device_state(veth.name()) == before);
 	box.detach_interface("eth3");
 }
+
+TEST_CASE("a request the kernel refuses among others is named, and the device is rolled back home", "[rollback]")
+{
+	/*
+	 * IPv6 off in the container's netns: its kernel refuses the IPv6 address
+	 * and route of a configuration sent in one batch, and takes the rest.
+	 */
+	ScopedContainer ct;
+	sh(ct.inside() + "sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+	ScopedVeth veth;
+	veth.configure(64);
+	const std::string before = device_state(veth.name());
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::permission_denied);
+	CHECK(what.find("add address fd00:250:64::1/64 in the container") != std::string::npos);
+	CHECK(what.find("rolled back") != std::string::npos);
+	CHECK_FALSE(ct.has_link("eth1"));
+	CHECK(device_state(veth.name()) == before);
+}
