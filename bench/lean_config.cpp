@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <linux/if.h>
 #include <sys/socket.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
@@ -103,19 +104,18 @@ void carry_route(const nlmsghdr *h, std::string &out)
 		}
 }
 
-/* Sends each request of batch, its ifindex set first; stops at the first refusal. */
+/* Every request of batch in one send, its ifindex patched in first; an address or route already there counts as put back. */
 template <class Patch>
 int send_all(RtnlSocket &sock, const std::string &batch, Patch patch)
 {
-	std::string copy = batch; /* sequence numbers and ifindex are written in */
+	if (batch.empty())
+		return 0;
+	std::string copy = batch;
 	int left = static_cast<int>(copy.size());
-	for (auto *h = reinterpret_cast<nlmsghdr *>(copy.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+	for (auto *h = reinterpret_cast<nlmsghdr *>(copy.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left))
 		patch(h);
-		int r = sock.ask(h);
-		if (r < 0 && r != -EEXIST)
-			return r;
-	}
-	return 0;
+	int r = sock.ask_all(copy);
+	return r == -EEXIST ? 0 : r;
 }
 
 struct Header {
@@ -152,18 +152,29 @@ int capture(RtnlSocket &sock, int ifindex, Carried &out)
 
 int replay(RtnlSocket &sock, const Carried &config, int ifindex, bool up)
 {
-	int r = send_all(sock, config.addresses, [&](nlmsghdr *h) {
-		static_cast<ifaddrmsg *>(NLMSG_DATA(h))->ifa_index = static_cast<unsigned>(ifindex);
-	});
-	if (r == 0 && up)
-		r = sock.set_up(ifindex);
-	if (r == 0)
-		r = send_all(sock, config.routes, [&](nlmsghdr *h) {
+	/* One send: addresses, the link up, routes, in that order (routes need both). */
+	std::string batch = config.addresses;
+	if (up) {
+		struct {
+			nlmsghdr hdr;
+			ifinfomsg ifi;
+		} set_up{{sizeof(set_up), RTM_SETLINK, NLM_F_REQUEST, 0, 0}, {}};
+		set_up.ifi.ifi_flags = IFF_UP;
+		set_up.ifi.ifi_change = IFF_UP;
+		batch.append(reinterpret_cast<const char *>(&set_up), sizeof(set_up));
+	}
+	batch += config.routes;
+	return send_all(sock, batch, [&](nlmsghdr *h) {
+		const auto index = static_cast<uint32_t>(ifindex);
+		if (h->nlmsg_type == RTM_NEWADDR) {
+			static_cast<ifaddrmsg *>(NLMSG_DATA(h))->ifa_index = index;
+		} else if (h->nlmsg_type == RTM_SETLINK) {
+			static_cast<ifinfomsg *>(NLMSG_DATA(h))->ifi_index = ifindex;
+		} else {
 			auto *oif = reinterpret_cast<rtattr *>(static_cast<char *>(NLMSG_DATA(h)) + NLMSG_ALIGN(sizeof(rtmsg)));
-			const auto index = static_cast<uint32_t>(ifindex);
 			std::memcpy(RTA_DATA(oif), &index, sizeof(index));
-		});
-	return r;
+		}
+	});
 }
 
 int save(int dir, const std::string &name, const Record &record)

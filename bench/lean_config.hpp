@@ -26,7 +26,7 @@ struct Carried {
  */
 int capture(RtnlSocket &sock, int ifindex, Carried &out);
 
-/* Addresses, then the link up (when up), then routes, each request on ifindex. 0 or -errno. */
+/* Addresses, then the link up (when up), then routes, on ifindex, in one send. 0 or -errno. */
 int replay(RtnlSocket &sock, const Carried &config, int ifindex, bool up);
 
 /* What a later call needs to bring a device home. */

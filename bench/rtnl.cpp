@@ -219,6 +219,28 @@ int RtnlSocket::ask(nlmsghdr *request)
 	return transact_ack(request, request->nlmsg_len);
 }
 
+int RtnlSocket::ask_all(std::string &requests)
+{
+	int left = static_cast<int>(requests.size());
+	for (auto *h = reinterpret_cast<nlmsghdr *>(requests.data()); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
+		h->nlmsg_seq = ++seq_;
+		h->nlmsg_flags &= static_cast<unsigned short>(~NLM_F_ACK);
+	}
+	if (::sendto(fd_.get(), requests.data(), requests.size(), 0, reinterpret_cast<const sockaddr *>(&kernel_addr),
+		     sizeof(kernel_addr)) < 0)
+		return -errno;
+	alignas(nlmsghdr) char buf[4096];
+	int result = 0;
+	for (;;) {
+		ssize_t n = ::recv(fd_.get(), buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN ? result : -errno;
+		auto *h = reinterpret_cast<nlmsghdr *>(buf);
+		if (NLMSG_OK(h, static_cast<int>(n)) && h->nlmsg_type == NLMSG_ERROR && !result)
+			result = static_cast<const nlmsgerr *>(NLMSG_DATA(h))->error;
+	}
+}
+
 int RtnlSocket::dump(nlmsghdr *request, const std::function<void(const nlmsghdr *)> &on_reply)
 {
 	return exchange(request, request->nlmsg_len, [&](const nlmsghdr *h) {

@@ -58,6 +58,13 @@ public:
 	/* A request built by the caller, NLM_F_ACK set: 0 or -errno. */
 	int ask(nlmsghdr *request);
 
+	/*
+	 * Requests built by the caller, back to back in one buffer, sent in one
+	 * send with no ACK asked for: rtnetlink handles them before the send
+	 * returns and answers only refusals. The first refusal's -errno, or 0.
+	 */
+	int ask_all(std::string &requests);
+
 	/* A dump request built by the caller: each reply goes to on_reply; 0 or -errno. */
 	int dump(nlmsghdr *request, const std::function<void(const nlmsghdr *)> &on_reply);
 
