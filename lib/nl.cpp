@@ -116,10 +116,22 @@ int NetlinkSocket::open(int netns_fd, int home) noexcept
 		if (!fd.valid())
 			return -errno;
 	}
-	/* Errors then carry the kernel's text. CAP_ACK is not worth its syscall: extack_text() reads either form. */
-	set_flag(fd.get(), NETLINK_EXT_ACK);
 	fd_ = std::move(fd);
 	return 0;
+}
+
+void NetlinkSocket::want_kernel_text() noexcept
+{
+	/*
+	 * Errors then carry the kernel's text. Not for a link lookup, whose
+	 * failure is ENODEV with nothing to add, and which is all a bare call
+	 * sends on one of its two sockets. CAP_ACK is not worth its syscall:
+	 * extack_text() reads either form.
+	 */
+	if (!kernel_text_) {
+		set_flag(fd_.get(), NETLINK_EXT_ACK);
+		kernel_text_ = true;
+	}
 }
 
 int NetlinkSocket::fail_locally(int errnum, const char *why) noexcept
@@ -137,6 +149,8 @@ int NetlinkSocket::transact(Request &request, Reply reply, const std::function<v
 	message_.clear();
 	if (!request.complete())
 		return fail_locally(EINVAL, "a netlink request did not fit its buffer");
+	if (reply != Reply::single)
+		want_kernel_text();
 	if (reply == Reply::dump && !strict_dumps_) {
 		/* Only dumps need it (the kernel then honours their ifindex filters), and a bare move makes none. */
 		set_flag(fd_.get(), NETLINK_GET_STRICT_CHK);
@@ -290,6 +304,7 @@ int NetlinkSocket::ask_all(Batch &batch, const std::function<bool(size_t, int)> 
 	failed = batch.count_;
 	if (batch.count_ == 0)
 		return 0;
+	want_kernel_text();
 	char *buffer = receive_buffer();
 	if (!buffer)
 		return fail_locally(ENOMEM);

@@ -86,12 +86,15 @@ private:
 	static char *receive_buffer() noexcept;
 	/* Sends request under a fresh sequence number and reads its whole answer, handing every reply message to each. */
 	int transact(Request &request, Reply reply, const std::function<void(const nlmsghdr *)> *each) noexcept;
+	/* NETLINK_EXT_ACK, set before the first request that can fail for a reason worth the kernel's words. */
+	void want_kernel_text() noexcept;
 	/* -errno for a failure that is not the kernel's. */
 	int fail_locally(int errnum, const char *why = nullptr) noexcept;
 
 	UniqueFd fd_;
 	uint32_t seq_ = 0;
 	bool strict_dumps_ = false;
+	bool kernel_text_ = false;
 	std::string message_;
 };
 
