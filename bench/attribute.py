@@ -35,7 +35,7 @@ STEPS = [
 ENTRIES = [
     ("lxcnet", r"lxcnet::Container::(attach|detach)_interface"),
     ("lean preserve", r"lxb::LeanMover::(attach_preserving|detach_home)"),
-    ("lean sketch", r"lxb::LeanMover::(attach|detach)"),
+    ("lean sketch", r"lxb::LeanMover::(attach|detach|move)\b"),
     ("raw floor / raw+config", r"lxb::RtnlSocket::(move|add_address|set_up|add_route4)"),
 ]
 
