@@ -124,10 +124,11 @@ int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::str
 		}
 
 		/*
-		 * Addresses, the link up, then routes (they need both), in one send.
-		 * A request the kernel refuses does not stop the ones after it;
-		 * callers that fail roll back with a namespace move, which takes
-		 * those away too.
+		 * Addresses, the link up, then routes (they need both), sent together.
+		 * A request the kernel refuses does not stop the few sent with it, so
+		 * the link may be up with part of its configuration until the caller
+		 * rolls back (a move, which takes it all away) or reports that its
+		 * own rollback fell short.
 		 */
 		Batch batch;
 		for (const Address &a : want.addresses) {
@@ -147,7 +148,10 @@ int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::str
 			ifi.ifi_flags = IFF_UP;
 			ifi.ifi_change = IFF_UP;
 			request.put_header(ifi);
-			batch.add(request);
+			if (!batch.add(request)) {
+				step = "bring the link up";
+				return -EINVAL;
+			}
 		}
 		const size_t routes_at = batch.count();
 		for (const Route &route : want.routes) {

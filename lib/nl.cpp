@@ -32,7 +32,7 @@ void set_flag(int fd, int option) noexcept
 }
 
 /* The NLMSGERR_ATTR_MSG text that follows an error when NETLINK_EXT_ACK is on. */
-std::string extack_text(const nlmsgerr *err) noexcept
+std::string extack_text(const nlmsgerr *err)
 {
 	auto *hdr = reinterpret_cast<const nlmsghdr *>(reinterpret_cast<const char *>(err) - NLMSG_HDRLEN);
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -312,51 +312,77 @@ int NetlinkSocket::ask_all(Batch &batch, const std::function<bool(size_t, int)> 
 	if (seq_ > UINT32_MAX - batch.count_ - 1)
 		seq_ = 0;
 	const uint32_t first = seq_ + 1;
-	for (size_t at = 0, i = 0; i < batch.count_; i++) {
-		auto *hdr = reinterpret_cast<nlmsghdr *>(batch.bytes_.data() + at);
-		hdr->nlmsg_seq = first + static_cast<uint32_t>(i);
-		hdr->nlmsg_pid = 0;
-		hdr->nlmsg_flags = static_cast<uint16_t>((hdr->nlmsg_flags | NLM_F_REQUEST) & ~NLM_F_ACK);
-		at += NLMSG_ALIGN(hdr->nlmsg_len);
-	}
 	seq_ = first + static_cast<uint32_t>(batch.count_ - 1);
 
+	/*
+	 * A few requests per send: every refusal is queued to this socket, and
+	 * a queue that overflows drops the ACK of whatever is sent next (the
+	 * rollback's move). The first send with a refusal we reject is the last.
+	 */
+	constexpr size_t per_send = 32;
 	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
-	ssize_t sent;
-	do
-		sent = ::sendto(fd_.get(), batch.bytes_.data(), batch.bytes_.size(), 0, reinterpret_cast<const sockaddr *>(&kernel),
-				sizeof(kernel));
-	while (sent < 0 && errno == EINTR);
-	if (sent < 0)
-		return fail_locally(errno);
+	size_t at = 0;
+	for (size_t index = 0; index < batch.count_;) {
+		const size_t start = at;
+		for (size_t n = 0; n < per_send && index < batch.count_; n++, index++) {
+			nlmsghdr hdr;
+			std::memcpy(&hdr, batch.bytes_.data() + at, sizeof(hdr));
+			hdr.nlmsg_seq = first + static_cast<uint32_t>(index);
+			hdr.nlmsg_pid = 0;
+			hdr.nlmsg_flags = static_cast<uint16_t>((hdr.nlmsg_flags | NLM_F_REQUEST) & ~NLM_F_ACK);
+			std::memcpy(batch.bytes_.data() + at, &hdr, sizeof(hdr));
+			at += NLMSG_ALIGN(hdr.nlmsg_len);
+		}
+		ssize_t sent;
+		do
+			sent = ::sendto(fd_.get(), batch.bytes_.data() + start, at - start, 0,
+					reinterpret_cast<const sockaddr *>(&kernel), sizeof(kernel));
+		while (sent < 0 && errno == EINTR);
+		if (sent < 0)
+			return fail_locally(errno);
+		if (int r = collect_refusals(first, batch.count_, accept, failed); r != 0)
+			return r;
+	}
+	return 0;
+}
 
+int NetlinkSocket::collect_refusals(uint32_t first, size_t count, const std::function<bool(size_t, int)> &accept,
+				    size_t &failed) noexcept
+{
 	/*
 	 * rtnetlink handles a send synchronously: when it returns, every refusal
-	 * is already queued here, so an empty queue means all were taken.
+	 * is already queued here, so an empty queue means all were taken. The
+	 * queue is read to the end even past an overflow, which leaves the
+	 * socket fit for the next request.
 	 */
+	char *buffer = receive_buffer();
 	int result = 0;
+	bool overflowed = false;
 	for (;;) {
 		ssize_t n = ::recv(fd_.get(), buffer, receive_buffer_size, MSG_TRUNC | MSG_DONTWAIT);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return result;
 			if (errno == ENOBUFS) {
-				failed = batch.count_;
-				return fail_locally(ENOBUFS, "the kernel's answers to a batch of requests overflowed the socket");
+				overflowed = true;
+				continue;
 			}
-			return fail_locally(errno);
+			if (errno != EAGAIN && errno != EWOULDBLOCK && !result)
+				return fail_locally(errno);
+			/* Refusals queue in order: one found before an overflow is the first. */
+			if (!result && overflowed)
+				return fail_locally(ENOBUFS, "the kernel's answers to a batch of requests overflowed the socket");
+			return result;
 		}
 		if (static_cast<size_t>(n) > receive_buffer_size)
-			return fail_locally(EMSGSIZE, "a netlink reply was larger than the receive buffer");
+			return result ? result : fail_locally(EMSGSIZE, "a netlink reply was larger than the receive buffer");
 		int left = static_cast<int>(n);
 		for (auto *h = reinterpret_cast<nlmsghdr *>(buffer); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 			const uint32_t index = h->nlmsg_seq - first;
-			if (h->nlmsg_type != NLMSG_ERROR || h->nlmsg_seq < first || index >= batch.count_)
+			if (h->nlmsg_type != NLMSG_ERROR || index >= count)
 				continue;
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
-				return fail_locally(EBADMSG, "truncated netlink error message");
+				return result ? result : fail_locally(EBADMSG, "truncated netlink error message");
 			auto *err = static_cast<nlmsgerr *>(NLMSG_DATA(h));
 			if (err->error == 0 || result != 0 || accept(index, err->error))
 				continue;

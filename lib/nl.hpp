@@ -86,6 +86,8 @@ private:
 	static char *receive_buffer() noexcept;
 	/* Sends request under a fresh sequence number and reads its whole answer, handing every reply message to each. */
 	int transact(Request &request, Reply reply, const std::function<void(const nlmsghdr *)> *each) noexcept;
+	/* Reads every refusal queued for requests first .. first + count - 1 (see ask_all). */
+	int collect_refusals(uint32_t first, size_t count, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept;
 	/* NETLINK_EXT_ACK, set before the first request that can fail for a reason worth the kernel's words. */
 	void want_kernel_text() noexcept;
 	/* -errno for a failure that is not the kernel's. */

@@ -76,3 +76,22 @@ TEST_CASE("a request the kernel refuses among others is named, and the device is
 	CHECK_FALSE(ct.has_link("eth1"));
 	CHECK(device_state(veth.name()) == before);
 }
+
+TEST_CASE("hundreds of refusals neither hang the rollback nor lose a route", "[rollback]")
+{
+	/*
+	 * Every IPv6 request refused: sent all at once, their answers would
+	 * overflow the socket and take the ACK of the rollback's move with them.
+	 */
+	ScopedContainer ct;
+	sh(ct.inside() + "sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+	ScopedVeth veth;
+	veth.configure(65);
+	sh("seq 1 300 | sed 's|.*|route add fd00:253:&::/64 via fd00:250:65::2 dev " + veth.name() + "|' | ip -6 -batch -");
+	const std::string before = device_state(veth.name());
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::permission_denied);
+	CHECK(what.find("rolled back") != std::string::npos);
+	CHECK_FALSE(ct.has_link("eth1"));
+	CHECK(device_state(veth.name()) == before);
+}

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -61,6 +62,23 @@ TEST_CASE("a configured veth arrives configured and comes home identical", "[rou
 	CHECK(record_count() == 0);
 	/* The container's record directory goes with its last record. */
 	CHECK(sh("find " + quote(std::getenv("LXCNET_STATE_DIR")) + " -mindepth 1 -type d").empty());
+}
+
+TEST_CASE("hundreds of routes travel, over several sends", "[roundtrip]")
+{
+	/* More requests than one send carries (32), so the configuration goes back in several. */
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	veth.configure(44);
+	sh("seq 1 300 | sed 's|.*|route add fd00:253:&::/64 via fd00:250:44::2 dev " + veth.name() + "|' | ip -6 -batch -");
+	const std::string before = full_config(veth.name());
+	REQUIRE(std::count(before.begin(), before.end(), '\n') > 300);
+
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(veth.name(), "eth1");
+	CHECK(full_config("eth1", ct.inside()) == before);
+	box.detach_interface("eth1");
+	CHECK(full_config(veth.name()) == before);
 }
 
 TEST_CASE("uncommon address and route shapes travel too", "[roundtrip]")
