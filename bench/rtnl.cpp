@@ -214,11 +214,6 @@ void RtnlSocket::strict_dumps()
 		throw_errno(errno, "NETLINK_GET_STRICT_CHK");
 }
 
-int RtnlSocket::ask(nlmsghdr *request)
-{
-	return transact_ack(request, request->nlmsg_len);
-}
-
 int RtnlSocket::ask_all(std::string &requests)
 {
 	int left = static_cast<int>(requests.size());

@@ -55,9 +55,6 @@ public:
 	/* Dumps filtered by the kernel (NETLINK_GET_STRICT_CHK): without it an address dump covers every link. */
 	void strict_dumps();
 
-	/* A request built by the caller, NLM_F_ACK set: 0 or -errno. */
-	int ask(nlmsghdr *request);
-
 	/*
 	 * Requests built by the caller, back to back in one buffer, sent in one
 	 * send with no ACK asked for: rtnetlink handles them before the send

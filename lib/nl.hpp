@@ -60,10 +60,12 @@ public:
 	/* request, answered by an ACK. */
 	int ask(Request &request) noexcept;
 	/*
-	 * Every request of batch, in order, in one send. The kernel carries on
-	 * past a refusal, so each refusal goes to accept (index in the batch,
-	 * -errno); the first one it rejects is returned, its index in failed.
-	 * 0 when none was rejected. accept must not send a request.
+	 * Every request of batch, in order, a few dozen per send. The kernel
+	 * carries on past a refusal within a send, so each refusal goes to
+	 * accept (index in the batch, -errno); the first one it rejects is
+	 * returned, its index in failed (batch.count() for a failure of our
+	 * own), and no later send is made. 0 when none was rejected. accept
+	 * must not send a request.
 	 */
 	int ask_all(Batch &batch, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept;
 	/*

@@ -47,9 +47,10 @@ private:
 };
 
 /*
- * Requests that go to the kernel in one send. It handles them one after the
- * other within that call and, asked for no ACK, answers only those it
- * refuses: one system call for the lot instead of a round trip each.
+ * Requests that go to the kernel together (NetlinkSocket::ask_all). It
+ * handles those of one send one after the other within that call and,
+ * asked for no ACK, answers only those it refuses: a system call for a few
+ * dozen instead of a round trip each.
  */
 class Batch final {
 public:
