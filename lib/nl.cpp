@@ -134,6 +134,25 @@ void NetlinkSocket::want_kernel_text() noexcept
 	}
 }
 
+int NetlinkSocket::send(const void *data, size_t size) noexcept
+{
+	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
+	ssize_t sent;
+	do
+		sent = ::sendto(fd_.get(), data, size, 0, reinterpret_cast<const sockaddr *>(&kernel), sizeof(kernel));
+	while (sent < 0 && errno == EINTR);
+	return sent < 0 ? fail_locally(errno) : 0;
+}
+
+void NetlinkSocket::keep_kernel_text(const nlmsgerr *err) noexcept
+{
+	try {
+		message_ = extack_text(err);
+	} catch (...) {
+		message_.clear();
+	}
+}
+
 int NetlinkSocket::fail_locally(int errnum, const char *why) noexcept
 {
 	try {
@@ -171,13 +190,8 @@ int NetlinkSocket::transact(Request &request, Reply reply, const std::function<v
 	char *buffer = receive_buffer();
 	if (!buffer)
 		return fail_locally(ENOMEM);
-	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
-	ssize_t sent;
-	do
-		sent = ::sendto(fd_.get(), hdr, hdr->nlmsg_len, 0, reinterpret_cast<const sockaddr *>(&kernel), sizeof(kernel));
-	while (sent < 0 && errno == EINTR);
-	if (sent < 0)
-		return fail_locally(errno);
+	if (int r = send(hdr, hdr->nlmsg_len); r < 0)
+		return r;
 
 	bool threw = false;
 	bool interrupted = false;
@@ -200,11 +214,7 @@ int NetlinkSocket::transact(Request &request, Reply reply, const std::function<v
 				auto *err = static_cast<nlmsgerr *>(NLMSG_DATA(h));
 				if (err->error == 0)
 					return threw ? -ENOMEM : 0; /* the ACK */
-				try {
-					message_ = extack_text(err);
-				} catch (...) {
-					message_.clear();
-				}
+				keep_kernel_text(err);
 				return err->error;
 			}
 			if (h->nlmsg_type == NLMSG_DONE) {
@@ -293,11 +303,6 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 	return r;
 }
 
-int NetlinkSocket::ask(Request &request) noexcept
-{
-	return transact(request, Reply::ack, nullptr);
-}
-
 int NetlinkSocket::ask_all(Batch &batch, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept
 {
 	message_.clear();
@@ -320,7 +325,6 @@ int NetlinkSocket::ask_all(Batch &batch, const std::function<bool(size_t, int)> 
 	 * rollback's move). The first send with a refusal we reject is the last.
 	 */
 	constexpr size_t per_send = 32;
-	const sockaddr_nl kernel = {AF_NETLINK, 0, 0, 0};
 	size_t at = 0;
 	for (size_t index = 0; index < batch.count_;) {
 		const size_t start = at;
@@ -333,13 +337,8 @@ int NetlinkSocket::ask_all(Batch &batch, const std::function<bool(size_t, int)> 
 			std::memcpy(batch.bytes_.data() + at, &hdr, sizeof(hdr));
 			at += NLMSG_ALIGN(hdr.nlmsg_len);
 		}
-		ssize_t sent;
-		do
-			sent = ::sendto(fd_.get(), batch.bytes_.data() + start, at - start, 0,
-					reinterpret_cast<const sockaddr *>(&kernel), sizeof(kernel));
-		while (sent < 0 && errno == EINTR);
-		if (sent < 0)
-			return fail_locally(errno);
+		if (int r = send(batch.bytes_.data() + start, at - start); r < 0)
+			return r;
 		if (int r = collect_refusals(first, batch.count_, accept, failed); r != 0)
 			return r;
 	}
@@ -388,11 +387,7 @@ int NetlinkSocket::collect_refusals(uint32_t first, size_t count, const std::fun
 				continue;
 			result = err->error;
 			failed = index;
-			try {
-				message_ = extack_text(err);
-			} catch (...) {
-				message_.clear();
-			}
+			keep_kernel_text(err);
 		}
 	}
 }

@@ -57,8 +57,6 @@ public:
 	/* Dump of every link in this socket's netns (the container's: small); each must not send a request. */
 	int dump_links(const std::function<void(const Link &)> &each) noexcept;
 
-	/* request, answered by an ACK. */
-	int ask(Request &request) noexcept;
 	/*
 	 * Every request of batch, in order, a few dozen per send. The kernel
 	 * carries on past a refusal within a send, so each refusal goes to
@@ -92,6 +90,10 @@ private:
 	int collect_refusals(uint32_t first, size_t count, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept;
 	/* NETLINK_EXT_ACK, set before the first request that can fail for a reason worth the kernel's words. */
 	void want_kernel_text() noexcept;
+	/* One sendto to the kernel, retried on EINTR: 0 or -errno. */
+	int send(const void *data, size_t size) noexcept;
+	/* message_ = the extended-ack text of err, or empty. */
+	void keep_kernel_text(const nlmsgerr *err) noexcept;
 	/* -errno for a failure that is not the kernel's. */
 	int fail_locally(int errnum, const char *why = nullptr) noexcept;
 
