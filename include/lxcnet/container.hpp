@@ -19,14 +19,15 @@ namespace lxcnet {
  * Every call resolves the container's init through a pidfd, pins its network
  * namespace by fd for the duration of that call only, and leaves the calling
  * thread in the network namespace it was in. Calls on distinct devices may
- * run concurrently from several threads; calls on one container are
- * serialised (also across processes) by a lock in the record directory.
+ * run concurrently from several threads. Attaches and detaches, on any
+ * container, are serialised (also across processes) by one lock on the state
+ * directory; interfaces() takes none.
  */
 class LXCNET_PUBLIC Container {
 public:
 	/** Wraps c, taking a reference of its own (lxc_container_get). \throws lxcnet::Error (EINVAL if c is NULL) */
 	explicit Container(struct lxc_container *c);
-	/** By name and lxcpath (empty: liblxc's default lxcpath). \throws lxcnet::Error (EINVAL, ENOMEM) */
+	/** By name and lxcpath (empty: liblxc's default lxcpath). \throws lxcnet::Error (EINVAL, ENAMETOOLONG, ESRCH if liblxc cannot open it) */
 	explicit Container(const std::string &name, const std::string &lxcpath = {});
 	~Container();
 	Container(Container &&) noexcept;

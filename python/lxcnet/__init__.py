@@ -24,8 +24,8 @@ ProcessLookupError`` a container that is not running. See help(lxcnet.Error).
 
 Records of attached devices live in $LXCNET_STATE_DIR, else /run/lxcnet;
 every process that detaches a device must see the same directory. Calls
-release the GIL, and a call on one container waits for any other call on the
-same container, in this process or another, to finish.
+release the GIL, and an attach or detach waits for any other attach or detach
+(on any container, in this process or another) to finish.
 """
 
 import errno as _errno
