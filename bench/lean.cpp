@@ -82,6 +82,12 @@ int LeanMover::move(bool into_container, const std::string &dev, const std::stri
 		return ifindex;
 	if (int r = to.ifindex_of(dst); r != -ENODEV)
 		return r >= 0 ? -EEXIST : r;
+	/* A device attached with preservation keeps a record even when a bare detach names it: look, as lxcnet must. */
+	if (!into_container) {
+		Fd record(::openat(lock.get(), record_name(ifindex).c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+		if (record.valid())
+			return -EOPNOTSUPP; /* going home by a record is lean preserve's; the benchmark gives this device none */
+	}
 	if (int r = from.move(ifindex, into_container ? netns.get() : home.get(), dst); r < 0)
 		return r;
 	return into_container && init_exited() ? -ESRCH : 0;

@@ -18,7 +18,8 @@ namespace lxb {
  * pins its netns, and the caller may switch namespace between calls); the
  * caller's netns fd from its socket (SIOCGSKNS); the host-wide lock on the
  * state directory; init's liveness checked around the move; the device
- * looked up by name and the target name checked before moving. Its cost is
+ * looked up by name and the target name checked before moving; on a detach,
+ * the device's record looked for (one with a record goes home by it). Its cost is
  * the floor for lxcnet bare, so it shows which CPU target the contract
  * leaves reachable.
  *
