@@ -463,7 +463,8 @@ void print_targets(const Results &results, Verdicts &v, unsigned long seed)
 				continue;
 			const Summary &x = s.at(key);
 			const bool preserve = std::strcmp(key, "lxcnet") == 0;
-			const std::string who = std::string(preserve ? "lxcnet preserve" : "lxcnet bare") + " @+" + std::to_string(idle) + ": ";
+			const std::string at = std::string(preserve ? "lxcnet preserve" : "lxcnet bare") + " @+" + std::to_string(idle);
+			const std::string who = at + ": ";
 			/* Moves end on scheduler ticks (4 ms at HZ=250), so medians jump in steps: the mean is shown beside. */
 			v.check(x.cycle_wall.median <= 1.05 * raw.cycle_wall.median,
 				who + fmt("wall median %.0f us = %.3fx raw floor (target <= 1.05x); mean %.3fx", x.cycle_wall.median,
@@ -474,7 +475,7 @@ void print_targets(const Results &results, Verdicts &v, unsigned long seed)
 					fmt(" (target <= %.1fx)", limit));
 			/* How far above the contract's floor: what lxcnet itself could still shed. */
 			if (const char *floor = preserve ? "lean-preserve" : "lean"; s.count(floor))
-				std::printf("  [ref ] %s: CPU %s %s\n", who.substr(0, who.size() - 2).c_str(),
+				std::printf("  [ref ] %s: CPU %s %s\n", at.c_str(),
 					    cpu_ratio(x, s.at(floor)).c_str(), preserve ? "lean preserve" : "lean sketch");
 			if (lxc)
 				v.check(x.cycle_cpu.median <= 0.5 * lxc->cycle_cpu.median,
