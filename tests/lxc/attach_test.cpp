@@ -47,7 +47,7 @@ TEST_CASE("attach with a destination name renames the device inside", "[attach]"
 	CHECK_FALSE(ct.has_link("eth1"));
 }
 
-TEST_CASE("all three constructors reach the same container", "[attach]")
+TEST_CASE("both constructors, from an lxc_container and by name, reach the same container", "[attach]")
 {
 	auto &ct = shared_container();
 	ScopedVeth veth;
@@ -148,11 +148,9 @@ TEST_CASE("the kernel's refusal to move lo or a bridge comes back with its errno
 	CHECK(device_state("lo") == lo_before);
 	CHECK(what.find("immutable") != std::string::npos); /* the kernel's extended-ack text */
 
-	const std::string bridge = unique_name("b");
-	sh("ip link add " + bridge + " type bridge");
-	expect_error([&] { box.attach_interface(bridge); }, std::errc::invalid_argument);
-	CHECK(host_has_link(bridge));
-	sh("ip link del " + bridge);
+	ScopedBridge bridge;
+	expect_error([&] { box.attach_interface(bridge.name()); }, std::errc::invalid_argument);
+	CHECK(host_has_link(bridge.name()));
 }
 
 TEST_CASE("an altname finds the device, which keeps its real name", "[attach]")

@@ -95,6 +95,9 @@ TEST_CASE("lxcnet-device hands a non-interface DEV to liblxc as a device node", 
 	auto &ct = shared_container();
 	auto r = run(cli_for(ct) + "add /dev/loop-control", true);
 	INFO(r.out);
+	/* CI runs on a machine like this one, which lets liblxc add the node: there the success path must run. */
+	if (under_ci())
+		REQUIRE(r.status == 0);
 	if (r.status == 0) {
 		CHECK(sh(cli_for(ct) + "del /dev/loop-control").empty());
 	} else {
@@ -114,9 +117,11 @@ TEST_CASE("lxcnet-device takes lxc-device's log options", "[cli]")
 {
 	auto &ct = shared_container();
 	ScopedVeth veth;
-	const std::string log = ct.lxcpath() + "/cli.log";
-	sh(cli_for(ct) + "-o " + quote(log) + " -l DEBUG -q add " + veth.name() + " eth1");
-	sh(cli_for(ct) + "--logfile=" + quote(log) + " --logpriority=INFO del eth1");
+	/* One log per spelling, so each command's own options are what made its file. */
+	const std::string short_log = ct.lxcpath() + "/cli-short.log", long_log = ct.lxcpath() + "/cli-long.log";
+	sh(cli_for(ct) + "-o " + quote(short_log) + " -l DEBUG -q add " + veth.name() + " eth1");
+	sh(cli_for(ct) + "--logfile=" + quote(long_log) + " --logpriority=INFO del eth1");
 	CHECK(host_has_link(veth.name()));
-	CHECK(run("test -f " + quote(log)).status == 0);
+	CHECK(run("test -f " + quote(short_log)).status == 0);
+	CHECK(run("test -f " + quote(long_log)).status == 0);
 }

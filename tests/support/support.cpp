@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -181,6 +182,16 @@ void ScopedVeth::configure(int subnet)
 	sh("ip -6 route add fd00:251:" + n + "::/64 via fd00:250:" + n + "::2 dev " + name_);
 }
 
+ScopedBridge::ScopedBridge() : name_(unique_name("b"))
+{
+	sh("ip link add " + name_ + " type bridge");
+}
+
+ScopedBridge::~ScopedBridge()
+{
+	(void)run("ip link del " + quote(name_));
+}
+
 ScopedMacvlan::ScopedMacvlan() : name_(unique_name("m"))
 {
 	sh("ip link add " + name_ + " link " + parent_.name() + " type macvlan mode bridge");
@@ -194,6 +205,12 @@ ScopedMacvlan::~ScopedMacvlan()
 bool host_has_link(const std::string &dev)
 {
 	return run("ip link show dev " + quote(dev)).status == 0;
+}
+
+bool under_ci()
+{
+	const char *ci = std::getenv("CI");
+	return ci && std::strcmp(ci, "true") == 0;
 }
 
 namespace {
@@ -228,7 +245,8 @@ std::string device_state(const std::string &dev, const std::string &prefix)
 		out += "mtu " + m[1].str() + "\n";
 	if (std::regex_search(link, m, std::regex("link/ether ([0-9a-f:]+)")))
 		out += "mac " + m[1].str() + "\n";
-	if (std::regex_search(link, m, std::regex("alias (.*)$")))
+	/* `ip -o` ends each attribute with a backslash and the record with a newline, which `$` would not match before. */
+	if (std::regex_search(link, m, std::regex("\\\\    alias ([^\n]*)")))
 		out += "alias " + m[1].str() + "\n";
 
 	std::vector<std::string> items;

@@ -87,6 +87,19 @@ private:
 	std::string peer_;
 };
 
+/* A bridge (a device the kernel refuses to move); deleted on scope exit. */
+class ScopedBridge {
+public:
+	ScopedBridge();
+	~ScopedBridge();
+	ScopedBridge(const ScopedBridge &) = delete;
+	ScopedBridge &operator=(const ScopedBridge &) = delete;
+	const std::string &name() const { return name_; }
+
+private:
+	std::string name_;
+};
+
 /* A macvlan on a private veth parent; deleted on scope exit. */
 class ScopedMacvlan {
 public:
@@ -100,6 +113,9 @@ private:
 };
 
 bool host_has_link(const std::string &dev);
+
+/* CI=true: the machine is known to do everything the suite needs, so nothing may be skipped or excused. */
+bool under_ci();
 
 /*
  * What a user sees of a device: flags, MTU, MAC, alias, its addresses (not
