@@ -111,14 +111,16 @@ def test_configuration_is_carried_in_and_back(container, box, links):
     assert device_state(v) == before
 
 
-def test_preserve_false_is_the_bare_move(container, box, links):
+def test_preserve_false_is_the_bare_move(container, box, links, state_dir):
     v = links.veth()
     links.configure(v, 42)
     box.attach_interface(v, "eth4", preserve=False)
     inside = device_state("eth4", container.inside())
     assert not inside["up"]
     assert inside["addresses"] == []
-    # No record was kept: with no name it would come home as "eth4".
+    # No record was kept (with no name it would come home as "eth4"), so the
+    # detach names the host device.
+    assert not os.path.exists(state_dir) or os.listdir(state_dir) == []
     box.detach_interface("eth4", v, preserve=False)
     assert host_has_link(v)
     assert device_state(v)["addresses"] == []
@@ -286,8 +288,12 @@ def test_calls_release_the_gil(container, box, links, state_dir):
         worker = threading.Thread(target=attach)
         worker.start()
         time.sleep(0.5)
-        # This thread ran Python while the worker was still inside the call.
-        assert worker.is_alive(), f"the call kept the GIL while it waited ({failure})"
+        # This thread runs Python again while the holder still has the lock the
+        # worker's call waits for. Had the call kept the GIL, this thread would
+        # wake only after the call returned, and so after the holder let go and
+        # exited: checking the worker alone could not tell.
+        assert holder.poll() is None, f"the call kept the GIL while it waited ({failure})"
+        assert worker.is_alive(), f"the call returned while the lock was held ({failure})"
         worker.join()
     finally:
         holder.wait()
