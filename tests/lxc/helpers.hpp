@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 #include <system_error>
 
@@ -61,13 +62,28 @@ inline std::string cli_for(const ScopedContainer &c)
 }
 
 /* Sets an environment variable for one scope (the fault-injection knob). */
+/* A variable set for one scope; what it held before (or its absence) comes back after. */
 class ScopedEnv {
 public:
-	ScopedEnv(const char *name, const char *value) : name_(name) { ::setenv(name, value, 1); }
-	~ScopedEnv() { ::unsetenv(name_); }
+	ScopedEnv(const char *name, const char *value) : name_(name)
+	{
+		if (const char *old = std::getenv(name))
+			old_ = old;
+		::setenv(name, value, 1);
+	}
+	~ScopedEnv()
+	{
+		if (old_)
+			::setenv(name_, old_->c_str(), 1);
+		else
+			::unsetenv(name_);
+	}
+	ScopedEnv(const ScopedEnv &) = delete;
+	ScopedEnv &operator=(const ScopedEnv &) = delete;
 
 private:
 	const char *name_;
+	std::optional<std::string> old_;
 };
 
 } /* namespace lxcnet::test */
