@@ -185,6 +185,9 @@ TEST_CASE("side by side: Debian's host-device and lxcnet-cni on a configured dev
 	/* Up in the container: all three, as CNI expects. */
 	for (size_t v : {hd, lx, pr})
 		CHECK(value(v, "inside: admin state") == "UP");
+	/* The kernel keeps MTU and MAC across a move, whoever asks for it. */
+	for (size_t v : {hd, lx, pr})
+		CHECK(value(v, "inside: MTU, MAC") == "kept");
 	/* host-device stores the host name in the ifalias; lxcnet-cni keeps it in its record. */
 	CHECK(value(hd, "inside: ifalias") != "kept");
 	CHECK(value(hd, "home: ifalias") != "kept");
@@ -210,9 +213,11 @@ TEST_CASE("side by side: Debian's host-device and lxcnet-cni on a configured dev
 	CHECK(value(pr, "home: MTU (container set 1300)") == "1400");
 	/* DEL: host-device 1.1.1 is not idempotent and fails once the namespace is gone. */
 	CHECK(value(hd, "second DEL").rfind("error", 0) == 0);
+	CHECK(value(hd, "second DEL, code") == "999");
 	CHECK(value(hd, "DEL, namespace deleted").rfind("error", 0) == 0);
 	for (size_t v : {lx, pr}) {
 		CHECK(value(v, "second DEL") == "ok");
+		CHECK(value(v, "second DEL, code") == "-");
 		CHECK(value(v, "DEL, namespace deleted") == "ok");
 		CHECK(value(v, "records left") == "0");
 	}
