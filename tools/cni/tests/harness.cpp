@@ -54,6 +54,13 @@ void Netns::remove()
 	removed_ = true;
 }
 
+void Netns::recreate()
+{
+	remove();
+	sh("ip netns add " + name_);
+	removed_ = false;
+}
+
 Veth::Veth(const Netns *netns, const std::string &tag, const std::string &fixed_name)
 	: ip_(netns ? netns->ip() : "ip "), name_(fixed_name.empty() ? unique_name(tag) : fixed_name), peer_(unique_name("p"))
 {

@@ -38,6 +38,8 @@ public:
 	std::string ip() const { return "ip -n " + name_ + " "; }
 	bool alive() const;
 	void remove();
+	/* A new namespace under the same name (and path), removed like the first. */
+	void recreate();
 
 private:
 	std::string name_;

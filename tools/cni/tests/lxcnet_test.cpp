@@ -293,16 +293,13 @@ TEST_CASE("DEL finds the device even if the container renamed it, and a new name
 	/* Same path, another namespace: its eth0 is someone else's. */
 	Call add2 = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf);
 	REQUIRE(add2.ok());
-	const std::string name = sb.target.name();
-	sb.target.remove();
-	sh("ip netns add " + name);
+	sb.target.recreate();
 	Veth stranger(&sb.target, "", "eth0");
 	Call del2 = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
 	INFO(del2.show());
 	CHECK(del2.ok());
-	CHECK(link_facts(name, "eth0").exists);
+	CHECK(link_facts(sb.target.name(), "eth0").exists);
 	CHECK(sb.state.files().empty());
-	sh("ip netns del " + name);
 }
 
 TEST_CASE("a failed ADD returns the device and releases the IPAM allocation", "[cni][rollback]")
