@@ -10,7 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
-#include "config_messages.hpp"
+#include "config_objects.hpp"
 
 namespace lxcnet::detail {
 
@@ -56,6 +56,62 @@ std::string describe(const Route &r)
 	return text;
 }
 
+/*
+ * libnl-route-3 reads addresses and routes only by dumping a whole
+ * namespace into a cache; these are the same requests with the kernel's
+ * filter (the device) in the header, so a call's cost does not grow with
+ * the host. libnl parses the replies.
+ */
+int capture_addresses(NetlinkSocket &sock, LinkState &state)
+{
+	NlMsg request(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
+	ifaddrmsg ifa{};
+	ifa.ifa_family = AF_UNSPEC;
+	ifa.ifa_index = static_cast<unsigned>(state.ifindex);
+	if (!request || nlmsg_append(request.get(), &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
+		return -ENOMEM;
+	return sock.dump(request.get(), RTM_NEWADDR, [&](nl_object *object) {
+		Address addr;
+		if (!address_of(reinterpret_cast<rtnl_addr *>(object), state.ifindex, addr) || addr.local.empty() ||
+		    is_kernel_managed(addr, state.mac))
+			return;
+		addr.flags &= settable_address_flags;
+		state.addresses.push_back(std::move(addr));
+	});
+}
+
+int capture_routes(NetlinkSocket &sock, LinkState &state)
+{
+	/* One dump for both families: the kernel runs each family's filtered dump in turn, under one request. */
+	NlMsg request(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
+	rtmsg rtm{};
+	rtm.rtm_family = AF_UNSPEC;
+	if (!request || nlmsg_append(request.get(), &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(request.get(), RTA_OIF, static_cast<uint32_t>(state.ifindex)) < 0)
+		return -ENOMEM;
+	return sock.dump(request.get(), RTM_NEWROUTE, [&](nl_object *object) {
+		Route route;
+		if (carried_route_of(reinterpret_cast<rtnl_route *>(object), state.ifindex, route))
+			state.routes.push_back(std::move(route));
+	});
+}
+
+/* The link up, as the batch's own request: rtnl_link_change() would send it alone and wait. */
+NlMsg link_up_request(const Link &link)
+{
+	RtnlLink orig(rtnl_link_alloc());
+	RtnlLink up(rtnl_link_alloc());
+	if (!orig || !up)
+		return nullptr;
+	rtnl_link_set_ifindex(orig.get(), link.ifindex);
+	rtnl_link_set_flags(orig.get(), link.flags);
+	rtnl_link_set_flags(up.get(), IFF_UP);
+	nl_msg *raw = nullptr;
+	if (rtnl_link_build_change_request(orig.get(), up.get(), 0, &raw) < 0)
+		return nullptr;
+	return NlMsg(raw);
+}
+
 } /* namespace */
 
 int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &out) noexcept
@@ -69,32 +125,9 @@ int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &
 		state.up = link.flags & IFF_UP;
 		state.alias = link.alias;
 		if (with_config) {
-			Request addresses(RTM_GETADDR, 0);
-			ifaddrmsg ifa{};
-			ifa.ifa_family = AF_UNSPEC;
-			ifa.ifa_index = static_cast<unsigned>(state.ifindex);
-			addresses.put_header(ifa);
-			int r = sock.dump(addresses, [&](const nlmsghdr *reply) {
-				Address addr;
-				if (!parse_address(reply, state.ifindex, addr) || addr.local.empty() || is_kernel_managed(addr, state.mac))
-					return;
-				addr.flags &= settable_address_flags;
-				state.addresses.push_back(std::move(addr));
-			});
-			if (r < 0)
+			if (int r = capture_addresses(sock, state); r < 0)
 				return r;
-			/* One dump for both families: the kernel runs each family's filtered dump in turn, under one request. */
-			Request routes(RTM_GETROUTE, 0);
-			rtmsg rtm{};
-			rtm.rtm_family = AF_UNSPEC;
-			routes.put_header(rtm);
-			routes.put_u32(RTA_OIF, static_cast<uint32_t>(state.ifindex));
-			r = sock.dump(routes, [&](const nlmsghdr *reply) {
-				Route route;
-				if (parse_carried_route(reply, state.ifindex, route))
-					state.routes.push_back(std::move(route));
-			});
-			if (r < 0)
+			if (int r = capture_routes(sock, state); r < 0)
 				return r;
 		}
 		out = std::move(state);
@@ -130,49 +163,46 @@ int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::str
 		 * rolls back (a move, which takes it all away) or reports that its
 		 * own rollback fell short.
 		 */
-		Batch batch;
+		std::vector<NlMsg> batch;
 		for (const Address &a : want.addresses) {
-			Request request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
 			const std::string label = a.family == AF_INET ? relabel(a.label, want.name, name) : std::string();
-			if (!build_address(request, ifindex, a, label) || !batch.add(request)) {
+			NlMsg request = address_request(ifindex, a, label);
+			if (!request) {
 				step = "add address " + describe(a);
 				return -EINVAL;
 			}
+			batch.push_back(std::move(request));
 		}
-		const size_t up_at = want.up && !(link.flags & IFF_UP) ? batch.count() : SIZE_MAX;
+		const size_t up_at = want.up && !(link.flags & IFF_UP) ? batch.size() : SIZE_MAX;
 		if (up_at != SIZE_MAX) {
-			Request request(RTM_SETLINK, 0);
-			ifinfomsg ifi{};
-			ifi.ifi_family = AF_UNSPEC;
-			ifi.ifi_index = ifindex;
-			ifi.ifi_flags = IFF_UP;
-			ifi.ifi_change = IFF_UP;
-			request.put_header(ifi);
-			if (!batch.add(request)) {
+			NlMsg request = link_up_request(link);
+			if (!request) {
 				step = "bring the link up";
-				return -EINVAL;
+				return -ENOMEM;
 			}
+			batch.push_back(std::move(request));
 		}
-		const size_t routes_at = batch.count();
+		const size_t routes_at = batch.size();
 		for (const Route &route : want.routes) {
-			Request request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-			if (!build_route(request, ifindex, route) || !batch.add(request)) {
+			NlMsg request = route_request(ifindex, route);
+			if (!request) {
 				step = "add route " + describe(route);
 				return -EINVAL;
 			}
+			batch.push_back(std::move(request));
 		}
 		/* Already there is as good as added; a link left down cannot carry IPv4 routes, and the user had none through it then either. */
 		auto accept = [&](size_t index, int error) {
 			return error == -EEXIST || (index >= routes_at && error == -ENETDOWN && !want.up);
 		};
 		size_t failed;
-		if (int r = sock.ask_all(batch, accept, failed); r < 0) {
+		if (int r = sock.send_all(batch, accept, failed); r < 0) {
 			/* Steps are named only when they fail: a name costs more than a request's own user-space work. */
 			if (failed < routes_at && failed != up_at)
 				step = "add address " + describe(want.addresses[failed]);
 			else if (failed == up_at)
 				step = "bring the link up";
-			else if (failed < batch.count())
+			else if (failed < batch.size())
 				step = "add route " + describe(want.routes[failed - routes_at]);
 			else
 				step = "apply the configuration";

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The address and route reply parsers on arbitrary bytes, laid out as a
- * receive buffer is (a run of netlink messages): they must never read out of
- * bounds, and whatever they accept must survive the way lxcnet uses it:
- * built back into a request, that request reads back as the same value.
+ * libnl's address and route parsers, and lxcnet's reading of their objects,
+ * on arbitrary bytes laid out as a receive buffer is (a run of netlink
+ * messages): they must never read out of bounds, and whatever they accept
+ * must survive the way lxcnet uses it: built back into a request by libnl,
+ * that request reads back as the same value.
  */
 #include <cstdint>
 #include <cstdlib>
@@ -13,7 +14,9 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
-#include "config_messages.hpp"
+#include <netlink/msg.h>
+
+#include "config_objects.hpp"
 
 using namespace lxcnet::detail;
 
@@ -25,35 +28,63 @@ void require(bool ok)
 		std::abort();
 }
 
+/* Parsed by libnl as lxcnet's dumps are; each object goes to check. */
+template <class Check>
+void parse(const nlmsghdr *msg, Check &&check)
+{
+	NlMsg copy(nlmsg_convert(const_cast<nlmsghdr *>(msg)));
+	if (!copy)
+		return;
+	nlmsg_set_proto(copy.get(), NETLINK_ROUTE);
+	auto each = [](nl_object *object, void *arg) { (*static_cast<Check *>(arg))(object); };
+	(void)nl_msg_parse(copy.get(), each, &check);
+}
+
+Address read_address(nl_msg *request, int ifindex)
+{
+	Address again;
+	bool found = false;
+	parse(nlmsg_hdr(request), [&](nl_object *object) { found = address_of(reinterpret_cast<rtnl_addr *>(object), ifindex, again); });
+	require(found);
+	return again;
+}
+
 void address_round_trip(const nlmsghdr *msg, int ifindex)
 {
-	Address parsed;
-	if (!parse_address(msg, ifindex, parsed))
+	if (msg->nlmsg_type != RTM_NEWADDR)
 		return;
-	Request request(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
-	if (!build_address(request, ifindex, parsed, parsed.label) || !request.complete())
-		return;
-	Address expected = parsed;
-	if (expected.family != AF_INET)
-		expected.label.clear(); /* labels are IPv4's alone, and never sent for IPv6 */
-	request.header()->nlmsg_type = RTM_NEWADDR;
-	Address again;
-	require(parse_address(request.header(), ifindex, again));
-	require(again == expected);
+	parse(msg, [&](nl_object *object) {
+		Address parsed;
+		if (!address_of(reinterpret_cast<rtnl_addr *>(object), ifindex, parsed))
+			return;
+		NlMsg request = address_request(ifindex, parsed, parsed.label);
+		if (!request)
+			return;
+		Address expected = parsed;
+		if (expected.family != AF_INET)
+			expected.label.clear(); /* labels are IPv4's alone, and never sent for IPv6 */
+		require(read_address(request.get(), ifindex) == expected);
+	});
 }
 
 void route_round_trip(const nlmsghdr *msg, int ifindex)
 {
-	Route parsed;
-	if (!parse_carried_route(msg, ifindex, parsed))
+	if (msg->nlmsg_type != RTM_NEWROUTE)
 		return;
-	Request request(RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
-	if (!build_route(request, ifindex, parsed) || !request.complete())
-		return;
-	request.header()->nlmsg_type = RTM_NEWROUTE;
-	Route again;
-	require(parse_carried_route(request.header(), ifindex, again));
-	require(again == parsed);
+	parse(msg, [&](nl_object *object) {
+		Route parsed;
+		if (!carried_route_of(reinterpret_cast<rtnl_route *>(object), ifindex, parsed))
+			return;
+		NlMsg request = route_request(ifindex, parsed);
+		if (!request)
+			return;
+		rtnl_route *raw = nullptr;
+		require(rtnl_route_parse(nlmsg_hdr(request.get()), &raw) == 0);
+		RtnlRoute again_object(raw);
+		Route again;
+		require(carried_route_of(again_object.get(), ifindex, again));
+		require(again == parsed);
+	});
 }
 
 } /* namespace */

@@ -11,6 +11,15 @@ pc=$(dirname "$(find "$dest" -name lxcnet.pc | head -1)")
 export PKG_CONFIG_PATH=$pc PKG_CONFIG_SYSROOT_DIR=$dest
 libdir=$(dirname "$(find "$dest" -name 'liblxcnet.so.0' | head -1)")
 
+# The public headers include none of libnl: its include path is no user's business.
+cflags=$(pkg-config --cflags lxcnet)
+case "$cflags" in *libnl*) echo "pkg-config --cflags lxcnet names libnl: $cflags"; exit 1 ;; esac
+# A static link gets the libraries the library's own objects need.
+static=$(pkg-config --static --libs lxcnet)
+for lib in -lnl-route-3 -lnl-3; do
+	case " $static " in *" $lib "*) ;; *) echo "pkg-config --static --libs lxcnet lacks $lib: $static"; exit 1 ;; esac
+done
+
 c++ -std=c++20 "$src/examples/attach.cpp" -o "$dest/attach" $(pkg-config --cflags --libs lxcnet)
 cc -std=c99 "$src/examples/attach_c.c" -o "$dest/attach_c" $(pkg-config --cflags --libs lxcnet)
 # They load the installed library and run to their usage line (exit 2).
