@@ -9,24 +9,11 @@
 
 #include "link_io.hpp"
 #include "names.hpp"
+#include "rollback.hpp"
 
 namespace lxcnet::detail {
 
 namespace {
-
-std::string detail_of(const NetlinkSocket &sock)
-{
-	return sock.kernel_message().empty() ? std::string() : " (" + sock.kernel_message() + ")";
-}
-
-/* RTM_NEWLINK with IFLA_NET_NS_FD, and IFLA_IFNAME when the name changes: one request, as systemd-nspawn sends it. */
-int move(NetlinkSocket &from, const Link &link, int to_netns, const std::string &new_name)
-{
-	LinkChange change;
-	change.netns_fd = to_netns;
-	change.name = new_name;
-	return from.change_link(link, change);
-}
 
 /* Fault injection for the rollback tests (LXCNET_TEST_FAULT=apply or target-check); nothing else reads it. */
 bool fault(const char *which)
@@ -111,6 +98,16 @@ bool Mover::init_exited() const noexcept
 	return init_pidfd_ && has_exited(init_pidfd_->get());
 }
 
+Side Mover::host_side() noexcept
+{
+	return {host_, host_netns_.get(), "on the host"};
+}
+
+Side Mover::inside_side() noexcept
+{
+	return {inside_, inside_netns_.get(), "in the container"};
+}
+
 void Mover::fail(int errnum, const std::string &cause) const
 {
 	throw Error(errnum, device_, label_, op_.text(label_) + ": " + cause);
@@ -193,9 +190,9 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 			(void)store().remove(*record);
 	};
 
-	if (int r = move(host_, link, inside_netns_.get(), dst); r < 0) {
+	if (int r = move(host_side(), link, inside_side(), dst); r < 0) {
 		std::string cause = "move into the container" + detail_of(host_);
-		cause += undo_partial_move(inside_, host_netns_.get(), host_, before, preserve);
+		cause += undo_partial_move(inside_side(), host_side(), before, preserve);
 		forget();
 		fail(-r, cause);
 	}
@@ -225,47 +222,24 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 		step += " in the container" + detail_of(inside_);
 	}
 
-	const std::string cause = step;
-	std::string rollback_step;
-	int rr = move(inside_, moved, host_netns_.get(), before.name);
-	if (rr < 0) {
-		rollback_step = "move back" + detail_of(inside_);
-	} else {
-		Link home;
-		if ((rr = host_.get_link(0, before.name, home)) < 0)
-			rollback_step = "find " + before.name + " on the host";
-		else if ((rr = apply(host_, home, before, rollback_step)) < 0)
-			rollback_step += detail_of(host_);
-	}
-	if (rr == 0) {
-		forget();
-		fail(-r, cause + "; rolled back: " + before.name + " is on the host as before");
-	}
-	if (!record)
-		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
-	(void)store().save(*record);
-	fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) +
-		 "); the record in " + store().path() + " is kept so the device can still be returned");
+	roll_back(-r, step, inside_side(), moved, host_side(), before, record ? &*record : nullptr);
 }
 
-std::string Mover::undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply)
+void Mover::roll_back(int errnum, const std::string &cause, const Side &from, const Link &link, const Side &to, const LinkState &state,
+		      const Record *lent)
 {
-	/* Kernel 6.18 moves first and renames after: a taken target name leaves the device moved under its old name. */
-	Link here;
-	if (back.get_link(state.ifindex, {}, here) == 0 && here.mac == state.mac)
-		return {}; /* it never left: whatever bears its name over there is another device */
-	Link stray;
-	if (there.get_link(0, state.name, stray) < 0)
-		return {};
-	if (state.mac != stray.mac)
-		return {};
-	if (move(there, stray, back_netns, state.name) < 0)
-		return "; it was moved without its new name and could not be moved back" + detail_of(there);
-	Link home;
-	std::string step;
-	if (reapply && (back.get_link(0, state.name, home) < 0 || apply(back, home, state, step) < 0))
-		return "; it was moved back but not fully reconfigured (" + step + ")";
-	return "; it was moved back";
+	const Undone undone = move_back(from, link, to, state, true);
+	const std::string note = rollback_note(undone, state.name, to);
+	if (undone.error == 0) {
+		if (lent)
+			(void)store().remove(*lent);
+		fail(errnum, cause + note);
+	}
+	if (!lent)
+		fail(errnum, cause + note);
+	/* Saved again: the device's ifindex inside may differ from the one first written. */
+	(void)store().save(*lent);
+	fail(errnum, cause + note + "; the record in " + store().path() + " is kept so the device can still be returned");
 }
 
 std::optional<RecordStore::Entry> Mover::find_record(const Link &link, bool name_given)
@@ -337,40 +311,28 @@ Returned Mover::detach_link(const Link &link, const Record *record, const std::s
 	if ((r = capture(inside_, link, preserve, inside)) < 0)
 		fail(-r, "read the configuration of " + inside_name + detail_of(inside_));
 
-	if ((r = move(inside_, link, host_netns_.get(), result.host_name)) < 0) {
+	if ((r = move(inside_side(), link, host_side(), result.host_name)) < 0) {
 		std::string cause = "move to the host" + detail_of(inside_);
-		fail(-r, cause + undo_partial_move(host_, inside_netns_.get(), inside_, inside, preserve));
+		fail(-r, cause + undo_partial_move(host_side(), inside_side(), inside, preserve));
 	}
 
 	if (preserve)
-		reapply_at_home(link, record ? record->host : inside, inside, result.host_name);
+		reapply_at_home(record ? record->host : inside, inside, result.host_name);
 	if (record)
 		(void)store().remove(*record);
 	return result;
 }
 
-void Mover::reapply_at_home(const Link &link, const LinkState &want, const LinkState &inside, const std::string &host_name)
+void Mover::reapply_at_home(const LinkState &want, const LinkState &inside, const std::string &host_name)
 {
-	const std::string &inside_name = link.name;
 	/* The kernel keeps the ifindex only if it is free on the host: find the device by its new name. */
 	Link home;
 	int r = host_.get_link(0, host_name, home);
 	if (r < 0)
 		fail(r == -ENODEV ? ESTALE : -r, "find " + host_name + " on the host after the move");
 	std::string step;
-	if ((r = apply_checked(host_, home, want, step)) < 0) {
-		std::string cause = step + " on the host" + detail_of(host_);
-		std::string rollback_step;
-		int rr = move(host_, home, inside_netns_.get(), inside_name);
-		Link back;
-		if (rr < 0)
-			rollback_step = "move back" + detail_of(host_);
-		else if ((rr = inside_.get_link(0, inside_name, back)) < 0 || (rr = apply(inside_, back, inside, rollback_step)) < 0)
-			rollback_step = "reconfigure " + inside_name + " in the container";
-		if (rr == 0)
-			fail(-r, cause + "; rolled back: " + inside_name + " is in the container as before");
-		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
-	}
+	if ((r = apply_checked(host_, home, want, step)) < 0)
+		roll_back(-r, step + " on the host" + detail_of(host_), host_side(), home, inside_side(), inside, nullptr);
 }
 
 std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)

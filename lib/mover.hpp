@@ -12,6 +12,7 @@
 #include "netns.hpp"
 #include "nl.hpp"
 #include "record_store.hpp"
+#include "rollback.hpp"
 #include "unique_fd.hpp"
 
 namespace lxcnet::detail {
@@ -58,6 +59,8 @@ public:
 
 private:
 	[[noreturn]] void fail(int errnum, const std::string &cause) const;
+	Side host_side() noexcept;
+	Side inside_side() noexcept;
 	/*
 	 * The host-wide lock, held for the rest of the call. required: fail if it
 	 * cannot be had; otherwise go on without (no state directory: nothing to
@@ -74,9 +77,13 @@ private:
 	std::optional<RecordStore::Entry> find_record(const Link &link, bool name_given);
 	Returned detach_link(const Link &link, const Record *record, const std::string &dst, bool preserve, bool fallback_names);
 	/* After a detach's move: find the device on the host and give it want; on failure, put it back in the container as inside. */
-	void reapply_at_home(const Link &link, const LinkState &want, const LinkState &inside, const std::string &host_name);
-	/* After a failed move: if the kernel moved the device without renaming it, move it back. Says what it did. */
-	std::string undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply);
+	void reapply_at_home(const LinkState &want, const LinkState &inside, const std::string &host_name);
+	/*
+	 * A step after a move failed with errnum: moves the device back, configured as state, and throws errnum with
+	 * cause and what the rollback did. lent is attach's record: forgotten once the device is home, kept otherwise.
+	 */
+	[[noreturn]] void roll_back(int errnum, const std::string &cause, const Side &from, const Link &link, const Side &to,
+				    const LinkState &state, const Record *lent);
 
 	std::string label_;
 	std::string state_dir_;
