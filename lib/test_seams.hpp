@@ -1,33 +1,53 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
-/* Where the rollback tests make the Mover fail on purpose (LXCNET_TEST_FAULT=apply or target-check). */
+/*
+ * Where the rollback tests make the Mover fail on purpose. Only the test
+ * build of the internal library (lxcnet-internal-seams, compiled with
+ * LXCNET_TEST_SEAMS) has the switch; everywhere else, liblxcnet.so included,
+ * the hooks are constants the compiler drops, so the shipped library has no
+ * fault to turn on.
+ */
 namespace lxcnet::detail::seam {
 
-inline bool fault(const char *which)
+#ifdef LXCNET_TEST_SEAMS
+
+enum class Fault {
+	none,
+	apply,        /* the configuration step after a move fails with EIO */
+	target_check, /* attach skips its check of the target name, so the kernel's own EEXIST is reached */
+};
+
+/* Turns a fault on for one scope, for every thread. */
+class ScopedFault final {
+public:
+	explicit ScopedFault(Fault fault) noexcept;
+	~ScopedFault();
+	ScopedFault(const ScopedFault &) = delete;
+	ScopedFault &operator=(const ScopedFault &) = delete;
+
+private:
+	Fault saved_;
+};
+
+/* Fault::apply: -EIO, with the step named as injected; otherwise 0. */
+int apply_fault(std::string &step);
+bool skip_target_check() noexcept;
+
+#else
+
+inline int apply_fault(std::string &) noexcept
 {
-	const char *value = std::getenv("LXCNET_TEST_FAULT");
-	return value && std::strcmp(value, which) == 0;
+	return 0;
 }
 
-/* The configuration step after a move fails with EIO, named as injected. */
-inline int apply_fault(std::string &step)
+constexpr bool skip_target_check() noexcept
 {
-	if (!fault("apply"))
-		return 0;
-	step = "apply the configuration (injected fault)";
-	return -EIO;
+	return false;
 }
 
-/* Attach does not look for the target name first, so the kernel's own EEXIST is reached. */
-inline bool skip_target_check()
-{
-	return fault("target-check");
-}
+#endif
 
 } /* namespace lxcnet::detail::seam */
