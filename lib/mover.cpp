@@ -2,50 +2,14 @@
 #include "mover.hpp"
 
 #include <cerrno>
-#include <cstdlib>
-#include <cstring>
 
 #include <lxcnet/error.hpp>
 
 #include "link_io.hpp"
 #include "names.hpp"
+#include "test_seams.hpp"
 
 namespace lxcnet::detail {
-
-namespace {
-
-std::string detail_of(const NetlinkSocket &sock)
-{
-	return sock.kernel_message().empty() ? std::string() : " (" + sock.kernel_message() + ")";
-}
-
-/* RTM_NEWLINK with IFLA_NET_NS_FD, and IFLA_IFNAME when the name changes: one request, as systemd-nspawn sends it. */
-int move(NetlinkSocket &from, const Link &link, int to_netns, const std::string &new_name)
-{
-	LinkChange change;
-	change.netns_fd = to_netns;
-	change.name = new_name;
-	return from.change_link(link, change);
-}
-
-/* Fault injection for the rollback tests (LXCNET_TEST_FAULT=apply or target-check); nothing else reads it. */
-bool fault(const char *which)
-{
-	const char *value = std::getenv("LXCNET_TEST_FAULT");
-	return value && std::strcmp(value, which) == 0;
-}
-
-int apply_checked(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step)
-{
-	int r = apply(sock, link, want, step);
-	if (r == 0 && fault("apply")) {
-		step = "apply the configuration (injected fault)";
-		return -EIO;
-	}
-	return r;
-}
-
-} /* namespace */
 
 std::string Operation::text(const std::string &label) const
 {
@@ -76,34 +40,39 @@ Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, st
 	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
 	  inside_netns_(std::move(inside_netns)), init_pidfd_(std::move(init_pidfd))
 {
+	const Operation op{Operation::Kind::open, {}, {}};
 	if (int r = host_.open(); r < 0)
-		fail(-r, "open a netlink socket");
+		fail(op, -r, "open a netlink socket");
 	if (int r = open_netns_of_socket(host_.fd(), host_netns_); r < 0)
-		fail(-r, "open the caller's network namespace");
+		fail(op, -r, "open the caller's network namespace");
 	if (int r = inside_.open(inside_netns_.get(), host_netns_.get()); r < 0)
-		fail(-r, "open a netlink socket in the container's network namespace");
+		fail(op, -r, "open a netlink socket in the container's network namespace");
 }
 
-void Mover::lock_host(bool required)
+void Mover::fail(const Operation &op, int errnum, const std::string &cause) const
+{
+	throw Error(errnum, op.device, label_, op.text(label_) + ": " + cause);
+}
+
+Side Mover::host_side() noexcept
+{
+	return {host_, host_netns_.get(), "on the host"};
+}
+
+Side Mover::inside_side() noexcept
+{
+	return {inside_, inside_netns_.get(), "in the container"};
+}
+
+void Mover::lock_host(const Operation &op, bool required)
 {
 	HostLock lock;
 	int r = lock.acquire(state_dir_, required);
 	if (r < 0 && required)
-		fail(-r, "lock the state directory " + state_dir_path(state_dir_));
+		fail(op, -r, "lock the state directory " + state_dir_path(state_dir_));
 	if (r == 0)
 		host_lock_ = std::move(lock);
 	host_lock_error_ = r;
-}
-
-const NsId &Mover::inside_id()
-{
-	if (!inside_id_) {
-		NsId id;
-		if (int r = netns_id(inside_netns_.get(), inside_.fd(), id); r < 0)
-			fail(-r, "identify the network namespace of " + label_);
-		inside_id_ = id;
-	}
-	return *inside_id_;
 }
 
 bool Mover::init_exited() const noexcept
@@ -111,25 +80,31 @@ bool Mover::init_exited() const noexcept
 	return init_pidfd_ && has_exited(init_pidfd_->get());
 }
 
-void Mover::fail(int errnum, const std::string &cause) const
+const NsId &Mover::inside_id(const Operation &op)
 {
-	throw Error(errnum, device_, label_, op_.text(label_) + ": " + cause);
+	if (!inside_id_) {
+		NsId id;
+		if (int r = netns_id(inside_netns_.get(), inside_.fd(), id); r < 0)
+			fail(op, -r, "identify the network namespace of " + label_);
+		inside_id_ = id;
+	}
+	return *inside_id_;
 }
 
-RecordStore &Mover::store()
+RecordStore &Mover::store(const Operation &op)
 {
 	if (!store_) {
 		RecordStore store;
 		if (!host_lock_)
-			fail(ENOLCK, "open the record directory for " + record_key_ + " without the state directory's lock");
+			fail(op, ENOLCK, "open the record directory for " + record_key_ + " without the state directory's lock");
 		if (int r = store.open(*host_lock_, record_key_, true); r < 0)
-			fail(-r, "open the record directory for " + record_key_);
+			fail(op, -r, "open the record directory for " + record_key_);
 		store_ = std::move(store);
 	}
 	return *store_;
 }
 
-RecordStore *Mover::existing_store()
+RecordStore *Mover::existing_store(const Operation &op)
 {
 	if (!store_) {
 		if (no_records_)
@@ -138,7 +113,7 @@ RecordStore *Mover::existing_store()
 			/* No state directory, so no record. */
 			if (host_lock_error_ == -ENOENT)
 				return nullptr;
-			fail(-host_lock_error_, "lock the state directory " + state_dir_path(state_dir_));
+			fail(op, -host_lock_error_, "lock the state directory " + state_dir_path(state_dir_));
 		}
 		RecordStore store;
 		int r = store.open(*host_lock_, record_key_, false);
@@ -147,287 +122,65 @@ RecordStore *Mover::existing_store()
 			return nullptr;
 		}
 		if (r < 0)
-			fail(-r, "open the record directory for " + record_key_);
+			fail(op, -r, "open the record directory for " + record_key_);
 		store_ = std::move(store);
 	}
 	return &*store_;
 }
 
-void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve)
+Link Mover::find_device(const Operation &op, const Side &side, const std::string &name)
 {
-	device_ = dev;
-	op_ = {Operation::Kind::attach, dev, dst_in};
-	/* The locks come first, so two callers never both pass the checks below. */
-	lock_host(preserve);
-	if (preserve)
-		store();
-	/* We may have waited on a lock while the container stopped: its namespace is dying with everything in it. */
-	if (init_exited())
-		fail(ESRCH, "the container stopped (its init exited) before the move; nothing was moved");
-
 	Link link;
-	if (int r = host_.get_link(0, dev, link); r < 0)
-		fail(-r, r == -ENODEV ? "no network device named " + dev + " on the host" : "look up the device" + detail_of(host_));
-	/* The kernel also finds a device by an altname; the device's own name is what it keeps. */
-	const std::string dst = dst_in.empty() ? link.name : dst_in;
-
-	Link taken;
-	if (int r = fault("target-check") ? -ENODEV : inside_.get_link(0, dst, taken); r == 0)
-		fail(EEXIST, "the container already has a device named " + dst);
-	else if (r != -ENODEV)
-		fail(-r, "look up " + dst + " in the container" + detail_of(inside_));
-
-	LinkState before;
-	if (int r = capture(host_, link, preserve, before); r < 0)
-		fail(-r, "read the configuration of " + dev + detail_of(host_));
-
-	/* Only a preserving attach keeps a record: a bare one has nothing to bring back. */
-	std::optional<Record> record;
-	if (preserve) {
-		record = Record{label_, inside_id(), before, dst, before.ifindex};
-		if (int r = store().save(*record); r < 0)
-			fail(-r, "write the record in " + store().path() + " (nothing was moved)");
-	}
-	auto forget = [&] {
-		if (record)
-			(void)store().remove(*record);
-	};
-
-	if (int r = move(host_, link, inside_netns_.get(), dst); r < 0) {
-		std::string cause = "move into the container" + detail_of(host_);
-		cause += undo_partial_move(inside_, host_netns_.get(), host_, before, preserve);
-		forget();
-		fail(-r, cause);
-	}
-
-	if (!preserve && !init_exited())
-		return; /* a bare move needs nothing more of the device */
-
-	/* The kernel keeps the ifindex only if it is free in the target: read it again. */
-	Link moved;
-	int r = inside_.get_link(0, dst, moved);
-	if (r < 0)
-		fail(r == -ENODEV ? ESTALE : -r, "find " + dst + " in the container after the move" + detail_of(inside_));
-
-	std::string step;
-	if (init_exited()) {
-		r = -ESRCH;
-		step = "the container stopped during the attach";
-	} else {
-		record->inside_ifindex = moved.ifindex;
-		r = apply_checked(inside_, moved, before, step);
-		if (r == 0 && record->inside_ifindex != before.ifindex) {
-			step = "update the record";
-			r = store().save(*record);
-		}
-		if (r == 0)
-			return;
-		step += " in the container" + detail_of(inside_);
-	}
-
-	const std::string cause = step;
-	std::string rollback_step;
-	int rr = move(inside_, moved, host_netns_.get(), before.name);
-	if (rr < 0) {
-		rollback_step = "move back" + detail_of(inside_);
-	} else {
-		Link home;
-		if ((rr = host_.get_link(0, before.name, home)) < 0)
-			rollback_step = "find " + before.name + " on the host";
-		else if ((rr = apply(host_, home, before, rollback_step)) < 0)
-			rollback_step += detail_of(host_);
-	}
-	if (rr == 0) {
-		forget();
-		fail(-r, cause + "; rolled back: " + before.name + " is on the host as before");
-	}
-	if (!record)
-		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
-	(void)store().save(*record);
-	fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) +
-		 "); the record in " + store().path() + " is kept so the device can still be returned");
+	if (int r = side.sock.get_link(0, name, link); r < 0)
+		fail(op, -r, r == -ENODEV ? "no network device named " + name + " " + side.where : "look up the device" + detail_of(side.sock));
+	return link;
 }
 
-std::string Mover::undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply)
+LinkState Mover::snapshot(const Operation &op, const Side &side, const Link &link, bool with_config)
 {
-	/* Kernel 6.18 moves first and renames after: a taken target name leaves the device moved under its old name. */
-	Link here;
-	if (back.get_link(state.ifindex, {}, here) == 0 && here.mac == state.mac)
-		return {}; /* it never left: whatever bears its name over there is another device */
-	Link stray;
-	if (there.get_link(0, state.name, stray) < 0)
-		return {};
-	if (state.mac != stray.mac)
-		return {};
-	if (move(there, stray, back_netns, state.name) < 0)
-		return "; it was moved without its new name and could not be moved back" + detail_of(there);
-	Link home;
-	std::string step;
-	if (reapply && (back.get_link(0, state.name, home) < 0 || apply(back, home, state, step) < 0))
-		return "; it was moved back but not fully reconfigured (" + step + ")";
-	return "; it was moved back";
+	LinkState state;
+	if (int r = capture(side.sock, link, with_config, state); r < 0)
+		fail(op, -r, "read the configuration of " + link.name + detail_of(side.sock));
+	return state;
 }
 
-std::optional<RecordStore::Entry> Mover::find_record(const Link &link, bool name_given)
+Link Mover::find_after_move(const Operation &op, const Side &side, const std::string &name)
 {
-	if (!existing_store())
-		return std::nullopt;
-	std::vector<RecordStore::Entry> records;
-	std::vector<std::string> unreadable;
-	if (int r = store().load(records, unreadable); r < 0)
-		fail(-r, "read the records in " + store().path());
-	const int ifindex = link.ifindex;
-	const std::string mac = link.mac;
-	const RecordStore::Entry *stale = nullptr;
-	const char *why = nullptr;
-	for (auto &entry : records) {
-		if (entry.record.inside_ifindex != ifindex)
-			continue;
-		if (entry.record.netns == inside_id() && entry.record.host.mac == mac)
-			return std::move(entry); /* a valid record wins, whatever stale ones lie beside it */
-		if (!stale) {
-			stale = &entry;
-			why = entry.record.netns == inside_id() ? "its MAC address has changed" : "the container has been restarted since";
-		}
-	}
-	if (stale && !name_given)
-		fail(ESTALE, "the record " + store().path() + "/" + stale->file + " no longer matches the device: " + why +
-				     "; name the host device to detach it anyway");
-	if (stale)
-		(void)store().remove(stale->record);
-	if (!unreadable.empty() && !name_given)
-		fail(EBADMSG, "unreadable record " + store().path() + "/" + unreadable.front() +
-				      " may be this device's; name the host device to detach it");
-	return std::nullopt;
-}
-
-void Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
-{
-	device_ = dev;
-	op_ = {Operation::Kind::detach, dev, dst};
-	lock_host(false);
-	existing_store(); /* the lock, if the container has records, before the device is looked up */
-
 	Link link;
-	if (int r = inside_.get_link(0, dev, link); r < 0)
-		fail(-r, r == -ENODEV ? "no network device named " + dev + " in the container" : "look up the device" + detail_of(inside_));
-	auto entry = find_record(link, !dst.empty());
-	detach_link(link, entry ? &entry->record : nullptr, dst, preserve, false);
+	if (int r = side.sock.get_link(0, name, link); r < 0)
+		fail(op, r == -ENODEV ? ESTALE : -r, "find " + name + " " + side.where + " after the move" + detail_of(side.sock));
+	return link;
 }
 
-Returned Mover::detach_link(const Link &link, const Record *record, const std::string &dst, bool preserve, bool fallback_names)
+int Mover::configure(const Side &side, const Link &link, const LinkState &want, std::string &step)
 {
-	const std::string inside_name = link.name;
-	Returned result{inside_name, !dst.empty() ? dst : record ? record->host.name : inside_name, false};
-
-	Link clash;
-	int r = host_.get_link(0, result.host_name, clash);
-	if (r == 0 && fallback_names) {
-		result.host_name = "lxn" + std::to_string(link.ifindex);
-		result.fallback_name = true;
-		r = host_.get_link(0, result.host_name, clash);
-	}
-	if (r == 0)
-		fail(EEXIST, "the host already has a device named " + result.host_name + " (ifindex " +
-				     std::to_string(clash.ifindex) + "); " + inside_name + " stays in the container");
-	if (r != -ENODEV)
-		fail(-r, "look up " + result.host_name + " on the host" + detail_of(host_));
-
-	LinkState inside;
-	if ((r = capture(inside_, link, preserve, inside)) < 0)
-		fail(-r, "read the configuration of " + inside_name + detail_of(inside_));
-
-	if ((r = move(inside_, link, host_netns_.get(), result.host_name)) < 0) {
-		std::string cause = "move to the host" + detail_of(inside_);
-		fail(-r, cause + undo_partial_move(host_, inside_netns_.get(), inside_, inside, preserve));
-	}
-
-	if (preserve)
-		reapply_at_home(link, record ? record->host : inside, inside, result.host_name);
-	if (record)
-		(void)store().remove(*record);
-	return result;
+	int r = apply(side.sock, link, want, step);
+	return r < 0 ? r : seam::apply_fault(step);
 }
 
-void Mover::reapply_at_home(const Link &link, const LinkState &want, const LinkState &inside, const std::string &host_name)
+void Mover::roll_back(const Operation &op, int errnum, const std::string &cause, const Side &from, const Link &link,
+		      const Side &to, const LinkState &state, const Record *lent)
 {
-	const std::string &inside_name = link.name;
-	/* The kernel keeps the ifindex only if it is free on the host: find the device by its new name. */
-	Link home;
-	int r = host_.get_link(0, host_name, home);
-	if (r < 0)
-		fail(r == -ENODEV ? ESTALE : -r, "find " + host_name + " on the host after the move");
-	std::string step;
-	if ((r = apply_checked(host_, home, want, step)) < 0) {
-		std::string cause = step + " on the host" + detail_of(host_);
-		std::string rollback_step;
-		int rr = move(host_, home, inside_netns_.get(), inside_name);
-		Link back;
-		if (rr < 0)
-			rollback_step = "move back" + detail_of(host_);
-		else if ((rr = inside_.get_link(0, inside_name, back)) < 0 || (rr = apply(inside_, back, inside, rollback_step)) < 0)
-			rollback_step = "reconfigure " + inside_name + " in the container";
-		if (rr == 0)
-			fail(-r, cause + "; rolled back: " + inside_name + " is in the container as before");
-		fail(-r, cause + "; rollback failed too (" + rollback_step + ": " + std::strerror(-rr) + ")");
+	const Undone undone = move_back(from, link, to, state, true);
+	const std::string note = rollback_note(undone, state.name, to);
+	if (undone.error == 0) {
+		if (lent)
+			(void)store(op).remove(*lent);
+		fail(op, errnum, cause + note);
 	}
-}
-
-std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
-{
-	device_.clear();
-	op_ = {Operation::Kind::detach_all, {}, {}};
-	lock_host(false);
-	if (!existing_store())
-		return {};
-	std::vector<RecordStore::Entry> records;
-	std::vector<std::string> unreadable;
-	if (int r = store().load(records, unreadable); r < 0)
-		fail(-r, "read the records in " + store().path());
-
-	std::vector<Returned> returned;
-	std::string failures;
-	int first_errno = 0;
-	auto failed = [&](int errnum, const std::string &what) {
-		failures += (failures.empty() ? "" : "; ") + what;
-		if (!first_errno)
-			first_errno = errnum;
-	};
-	for (const auto &entry : records) {
-		const Record &record = entry.record;
-		Link link;
-		std::string mac;
-		if (inside_.get_link(record.inside_ifindex, {}, link) == 0)
-			mac = link.mac;
-		if (!(record.netns == inside_id()) || record.host.mac != mac) {
-			failed(ESTALE, "stale record " + entry.file + " removed: " + record.host.name + " is no longer in the container");
-			(void)store().remove(record);
-			continue;
-		}
-		try {
-			returned.push_back(detach_link(link, &record, {}, preserve, fallback_names));
-		} catch (const Error &e) {
-			failed(e.code().value(), e.what());
-		}
-		op_ = {Operation::Kind::detach_all, {}, {}};
-	}
-	for (const auto &file : unreadable)
-		failed(EBADMSG, "unreadable record " + store().path() + "/" + file + " left in place");
-	if (!failures.empty()) {
-		std::string done;
-		for (const auto &r : returned)
-			done += (done.empty() ? "" : ", ") + r.container_name + " -> " + r.host_name;
-		fail(first_errno, failures + (done.empty() ? "" : "; returned: " + done));
-	}
-	return returned;
+	if (!lent)
+		fail(op, errnum, cause + note);
+	/* Saved again: it now holds the device's ifindex inside, which a later detach or recover follows. */
+	(void)store(op).save(*lent);
+	fail(op, errnum, cause + note + "; the record in " + store(op).path() + " is kept so the device can still be returned");
 }
 
 std::vector<std::string> Mover::interfaces()
 {
-	op_ = {Operation::Kind::list, {}, {}};
+	const Operation op{Operation::Kind::list, {}, {}};
 	std::vector<std::string> names;
 	if (int r = inside_.dump_links([&](const Link &link) { names.push_back(link.name); }); r < 0)
-		fail(-r, "dump links" + detail_of(inside_));
+		fail(op, -r, "dump links" + detail_of(inside_));
 	return names;
 }
 

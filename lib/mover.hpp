@@ -12,6 +12,7 @@
 #include "netns.hpp"
 #include "nl.hpp"
 #include "record_store.hpp"
+#include "rollback.hpp"
 #include "unique_fd.hpp"
 
 namespace lxcnet::detail {
@@ -57,26 +58,59 @@ public:
 	std::vector<std::string> interfaces();
 
 private:
-	[[noreturn]] void fail(int errnum, const std::string &cause) const;
+	/* Every step that can fail takes the call's Operation: its messages begin with it. */
+	[[noreturn]] void fail(const Operation &op, int errnum, const std::string &cause) const;
+	Side host_side() noexcept;
+	Side inside_side() noexcept;
+
+	/* The call's context (mover.cpp). */
 	/*
 	 * The host-wide lock, held for the rest of the call. required: fail if it
 	 * cannot be had; otherwise go on without (no state directory: nothing to
 	 * guard), and let existing_store() judge any other failure.
 	 */
-	void lock_host(bool required);
+	void lock_host(const Operation &op, bool required);
 	bool init_exited() const noexcept;
 	/* The other side's identity as records hold it. */
-	const NsId &inside_id();
+	const NsId &inside_id(const Operation &op);
 	/* The container's records, created if need be (attach); needs the host lock. */
-	RecordStore &store();
+	RecordStore &store(const Operation &op);
 	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
-	RecordStore *existing_store();
-	std::optional<RecordStore::Entry> find_record(const Link &link, bool name_given);
-	Returned detach_link(const Link &link, const Record *record, const std::string &dst, bool preserve, bool fallback_names);
-	/* After a detach's move: find the device on the host and give it want; on failure, put it back in the container as inside. */
-	void reapply_at_home(const Link &link, const LinkState &want, const LinkState &inside, const std::string &host_name);
-	/* After a failed move: if the kernel moved the device without renaming it, move it back. Says what it did. */
-	std::string undo_partial_move(NetlinkSocket &there, int back_netns, NetlinkSocket &back, const LinkState &state, bool reapply);
+	RecordStore *existing_store(const Operation &op);
+
+	/* Steps both directions take (mover.cpp). */
+	Link find_device(const Operation &op, const Side &side, const std::string &name);
+	LinkState snapshot(const Operation &op, const Side &side, const Link &link, bool with_config);
+	/* The kernel keeps the ifindex only if it is free in the target: find the device again by its name there. */
+	Link find_after_move(const Operation &op, const Side &side, const std::string &name);
+	/* apply(), and where a test build makes that step fail (test_seams.hpp). */
+	static int configure(const Side &side, const Link &link, const LinkState &want, std::string &step);
+	/*
+	 * A step after a move failed with errnum: moves the device back, configured as state, and throws errnum with
+	 * cause and what the rollback did. lent is attach's record: forgotten once the device is home, kept otherwise.
+	 */
+	[[noreturn]] void roll_back(const Operation &op, int errnum, const std::string &cause, const Side &from,
+				    const Link &link, const Side &to, const LinkState &state, const Record *lent);
+
+	/* Attach's steps (mover_attach.cpp). */
+	void check_running(const Operation &op) const;
+	void check_target_free(const Operation &op, const std::string &dst);
+	Record write_record(const Operation &op, const LinkState &before, const std::string &dst);
+	void move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record);
+	void settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record);
+
+	/* Detach's steps (mover_detach.cpp). */
+	std::optional<RecordStore::Entry> find_record(const Operation &op, const Link &link, bool name_given);
+	Returned detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
+			     bool fallback_names);
+	/* dst, else the recorded name, else the name inside; with fallback_names a taken one gives way to "lxn<ifindex>". */
+	Returned choose_host_name(const Operation &op, const Link &link, const Record *record, const std::string &dst,
+				  bool fallback_names);
+	void move_home(const Operation &op, const Link &link, const std::string &host_name, const LinkState &inside, bool preserve);
+	/* After a detach's move: give the device want on the host; on failure, put it back in the container as inside. */
+	void reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside);
+	/* A record detach_all can follow: same namespace, and its device still has the MAC it was lent with. */
+	bool record_current(const Operation &op, const Record &record, Link &link);
 
 	std::string label_;
 	std::string state_dir_;
@@ -91,8 +125,6 @@ private:
 	int host_lock_error_ = 0; /* why lock_host() could not take it */
 	std::optional<RecordStore> store_;
 	bool no_records_ = false; /* existing_store() found none */
-	Operation op_;       /* the start of every message */
-	std::string device_; /* the device of the current operation, for Error::device() */
 };
 
 } /* namespace lxcnet::detail */

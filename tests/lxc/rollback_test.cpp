@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "helpers.hpp"
+#include "test_seams.hpp"
 
 using namespace lxcnet::test;
+using lxcnet::detail::seam::Fault;
+using lxcnet::detail::seam::ScopedFault;
 
 TEST_CASE("a failure after the move rolls the device back home, configured, and names the step", "[rollback]")
 {
@@ -11,7 +14,7 @@ TEST_CASE("a failure after the move rolls the device back home, configured, and 
 	const std::string before = device_state(veth.name());
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	{
-		ScopedEnv fault("LXCNET_TEST_FAULT", "apply");
+		ScopedFault fault(Fault::apply);
 		auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::io_error);
 		CHECK(what.find("injected") != std::string::npos);
 		CHECK(what.find("rolled back") != std::string::npos);
@@ -30,7 +33,7 @@ TEST_CASE("a failure on the way home leaves the device in the container, configu
 	box.attach_interface(veth.name(), "eth1");
 	const std::string inside = device_state("eth1", ct.inside());
 	{
-		ScopedEnv fault("LXCNET_TEST_FAULT", "apply");
+		ScopedFault fault(Fault::apply);
 		expect_error([&] { box.detach_interface("eth1"); }, std::errc::io_error);
 	}
 	CHECK(device_state("eth1", ct.inside()) == inside);
@@ -49,7 +52,7 @@ TEST_CASE("a rename collision the kernel reports after moving is undone", "[roll
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	box.attach_interface(other.name(), "eth3");
 	{
-		ScopedEnv fault("LXCNET_TEST_FAULT", "target-check");
+		ScopedFault fault(Fault::target_check);
 		auto what = expect_error([&] { box.attach_interface(veth.name(), "eth3"); }, std::errc::file_exists);
 		CHECK(what.find("moved back") != std::string::npos);
 	}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mover.hpp"
+
+#include <cerrno>
+
+#include "test_seams.hpp"
+
+namespace lxcnet::detail {
+
+void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve)
+{
+	const Operation op{Operation::Kind::attach, dev, dst_in};
+	/* The locks come first, so two callers never both pass the checks below. */
+	lock_host(op, preserve);
+	if (preserve)
+		store(op);
+	check_running(op);
+
+	const Link link = find_device(op, host_side(), dev);
+	/* The kernel also finds a device by an altname; the device's own name is what it keeps. */
+	const std::string dst = dst_in.empty() ? link.name : dst_in;
+	check_target_free(op, dst);
+	const LinkState before = snapshot(op, host_side(), link, preserve);
+	/* Only a preserving attach keeps a record: a bare one has nothing to bring back. */
+	std::optional<Record> record;
+	if (preserve)
+		record = write_record(op, before, dst);
+
+	move_in(op, link, dst, before, record ? &*record : nullptr);
+	if (!preserve && !init_exited())
+		return; /* a bare move needs nothing more of the device */
+
+	const Link moved = find_after_move(op, inside_side(), dst);
+	if (record)
+		record->inside_ifindex = moved.ifindex;
+	if (init_exited())
+		roll_back(op, ESRCH, "the container stopped during the attach", inside_side(), moved, host_side(), before,
+			  record ? &*record : nullptr);
+	/* Only a preserving attach gets here with init alive, so there is a record. */
+	settle_inside(op, moved, before, *record);
+}
+
+void Mover::check_running(const Operation &op) const
+{
+	/* We may have waited on a lock while the container stopped: its namespace is dying with everything in it. */
+	if (init_exited())
+		fail(op, ESRCH, "the container stopped (its init exited) before the move; nothing was moved");
+}
+
+void Mover::check_target_free(const Operation &op, const std::string &dst)
+{
+	/* A test build can skip this check, to reach the kernel's own EEXIST after it has moved the device. */
+	if (seam::skip_target_check())
+		return;
+	Link taken;
+	int r = inside_.get_link(0, dst, taken);
+	if (r == 0)
+		fail(op, EEXIST, "the container already has a device named " + dst);
+	if (r != -ENODEV)
+		fail(op, -r, "look up " + dst + " in the container" + detail_of(inside_));
+}
+
+Record Mover::write_record(const Operation &op, const LinkState &before, const std::string &dst)
+{
+	Record record{label_, inside_id(op), before, dst, before.ifindex};
+	if (int r = store(op).save(record); r < 0)
+		fail(op, -r, "write the record in " + store(op).path() + " (nothing was moved)");
+	return record;
+}
+
+void Mover::move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record)
+{
+	if (int r = move(host_side(), link, inside_side(), dst); r < 0) {
+		/* Read before the undo sends requests of its own. */
+		std::string cause = "move into the container" + detail_of(host_);
+		/* A record exists exactly when the attach preserves: then the device goes back configured. */
+		cause += undo_partial_move(inside_side(), host_side(), before, record != nullptr);
+		if (record)
+			(void)store(op).remove(*record);
+		fail(op, -r, cause);
+	}
+}
+
+void Mover::settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record)
+{
+	std::string step;
+	int r = configure(inside_side(), moved, before, step);
+	if (r == 0 && record.inside_ifindex != before.ifindex) {
+		step = "update the record";
+		r = store(op).save(record);
+	}
+	if (r < 0)
+		roll_back(op, -r, step + " in the container" + detail_of(inside_), inside_side(), moved, host_side(), before,
+			  &record);
+}
+
+} /* namespace lxcnet::detail */

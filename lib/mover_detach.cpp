@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "mover.hpp"
+
+#include <cerrno>
+
+#include <lxcnet/error.hpp>
+
+namespace lxcnet::detail {
+
+void Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
+{
+	const Operation op{Operation::Kind::detach, dev, dst};
+	lock_host(op, false);
+	existing_store(op); /* the lock, if the container has records, before the device is looked up */
+	const Link link = find_device(op, inside_side(), dev);
+	auto entry = find_record(op, link, !dst.empty());
+	detach_link(op, link, entry ? &entry->record : nullptr, dst, preserve, false);
+}
+
+std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const Link &link, bool name_given)
+{
+	if (!existing_store(op))
+		return std::nullopt;
+	std::vector<RecordStore::Entry> records;
+	std::vector<std::string> unreadable;
+	if (int r = store(op).load(records, unreadable); r < 0)
+		fail(op, -r, "read the records in " + store(op).path());
+	const RecordStore::Entry *stale = nullptr;
+	const char *why = nullptr;
+	for (auto &entry : records) {
+		if (entry.record.inside_ifindex != link.ifindex)
+			continue;
+		if (entry.record.netns == inside_id(op) && entry.record.host.mac == link.mac)
+			return std::move(entry); /* a valid record wins, whatever stale ones lie beside it */
+		if (!stale) {
+			stale = &entry;
+			why = entry.record.netns == inside_id(op) ? "its MAC address has changed" : "the container has been restarted since";
+		}
+	}
+	if (stale && !name_given)
+		fail(op, ESTALE, "the record " + store(op).path() + "/" + stale->file + " no longer matches the device: " + why +
+					 "; name the host device to detach it anyway");
+	if (stale)
+		(void)store(op).remove(stale->record);
+	if (!unreadable.empty() && !name_given)
+		fail(op, EBADMSG, "unreadable record " + store(op).path() + "/" + unreadable.front() +
+					  " may be this device's; name the host device to detach it");
+	return std::nullopt;
+}
+
+Returned Mover::detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
+			    bool fallback_names)
+{
+	Returned result = choose_host_name(op, link, record, dst, fallback_names);
+	const LinkState inside = snapshot(op, inside_side(), link, preserve);
+	move_home(op, link, result.host_name, inside, preserve);
+	if (preserve)
+		reapply_at_home(op, result.host_name, record ? record->host : inside, inside);
+	if (record)
+		(void)store(op).remove(*record);
+	return result;
+}
+
+Returned Mover::choose_host_name(const Operation &op, const Link &link, const Record *record, const std::string &dst,
+				 bool fallback_names)
+{
+	Returned result{link.name, !dst.empty() ? dst : record ? record->host.name : link.name, false};
+	Link clash;
+	int r = host_.get_link(0, result.host_name, clash);
+	if (r == 0 && fallback_names) {
+		result.host_name = "lxn" + std::to_string(link.ifindex);
+		result.fallback_name = true;
+		r = host_.get_link(0, result.host_name, clash);
+	}
+	if (r == 0)
+		fail(op, EEXIST, "the host already has a device named " + result.host_name + " (ifindex " +
+					 std::to_string(clash.ifindex) + "); " + link.name + " stays in the container");
+	if (r != -ENODEV)
+		fail(op, -r, "look up " + result.host_name + " on the host" + detail_of(host_));
+	return result;
+}
+
+void Mover::move_home(const Operation &op, const Link &link, const std::string &host_name, const LinkState &inside, bool preserve)
+{
+	if (int r = move(inside_side(), link, host_side(), host_name); r < 0) {
+		/* Read before the undo sends requests of its own. */
+		std::string cause = "move to the host" + detail_of(inside_);
+		cause += undo_partial_move(host_side(), inside_side(), inside, preserve);
+		fail(op, -r, cause);
+	}
+}
+
+void Mover::reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside)
+{
+	const Link home = find_after_move(op, host_side(), host_name);
+	std::string step;
+	if (int r = configure(host_side(), home, want, step); r < 0)
+		roll_back(op, -r, step + " on the host" + detail_of(host_), host_side(), home, inside_side(), inside, nullptr);
+}
+
+std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
+{
+	const Operation op{Operation::Kind::detach_all, {}, {}};
+	lock_host(op, false);
+	if (!existing_store(op))
+		return {};
+	std::vector<RecordStore::Entry> records;
+	std::vector<std::string> unreadable;
+	if (int r = store(op).load(records, unreadable); r < 0)
+		fail(op, -r, "read the records in " + store(op).path());
+
+	std::vector<Returned> returned;
+	std::string failures;
+	int first_errno = 0;
+	auto failed = [&](int errnum, const std::string &what) {
+		failures += (failures.empty() ? "" : "; ") + what;
+		if (!first_errno)
+			first_errno = errnum;
+	};
+	for (const auto &entry : records) {
+		Link link;
+		if (!record_current(op, entry.record, link)) {
+			failed(ESTALE, "stale record " + entry.file + " removed: " + entry.record.host.name + " is no longer in the container");
+			(void)store(op).remove(entry.record);
+			continue;
+		}
+		try {
+			returned.push_back(detach_link(op, link, &entry.record, {}, preserve, fallback_names));
+		} catch (const Error &e) {
+			failed(e.code().value(), e.what());
+		}
+	}
+	for (const auto &file : unreadable)
+		failed(EBADMSG, "unreadable record " + store(op).path() + "/" + file + " left in place");
+	if (!failures.empty()) {
+		std::string done;
+		for (const auto &r : returned)
+			done += (done.empty() ? "" : ", ") + r.container_name + " -> " + r.host_name;
+		fail(op, first_errno, failures + (done.empty() ? "" : "; returned: " + done));
+	}
+	return returned;
+}
+
+bool Mover::record_current(const Operation &op, const Record &record, Link &link)
+{
+	std::string mac;
+	if (inside_.get_link(record.inside_ifindex, {}, link) == 0)
+		mac = link.mac;
+	return record.netns == inside_id(op) && record.host.mac == mac;
+}
+
+} /* namespace lxcnet::detail */
