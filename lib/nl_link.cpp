@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* NetlinkSocket's link calls: lookups and dumps read as rtnl_link, changes (the move among them) made with rtnl_link_change(). */
+#include "nl.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+
+#include "link_state.hpp"
+#include "nl_state.hpp"
+
+namespace lxcnet::detail {
+
+namespace {
+
+Link link_of(rtnl_link *object)
+{
+	Link link;
+	link.ifindex = rtnl_link_get_ifindex(object);
+	if (const char *name = rtnl_link_get_name(object))
+		link.name = name;
+	if (nl_addr *mac = rtnl_link_get_addr(object))
+		link.mac = mac_text(static_cast<const unsigned char *>(nl_addr_get_binary_addr(mac)),
+				    std::min<size_t>(nl_addr_get_len(mac), max_mac_bytes));
+	link.mtu = rtnl_link_get_mtu(object);
+	link.flags = rtnl_link_get_flags(object);
+	if (const char *alias = rtnl_link_get_ifalias(object))
+		link.alias = alias;
+	return link;
+}
+
+} /* namespace */
+
+int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noexcept
+{
+	if (!state_)
+		return -EBADF;
+	State &st = *state_;
+	nl_msg *raw = nullptr;
+	int r = rtnl_link_build_get_request(ifindex, ifindex > 0 ? nullptr : name.c_str(), &raw);
+	NlMsg request(raw);
+	if (r < 0)
+		return st.fail_locally(errno_of(r), nl_geterror(r));
+	/* libnl asks for VF details; statistics are a third of the reply and nothing here reads them. */
+	if (nlattr *mask = nlmsg_find_attr(nlmsg_hdr(request.get()), sizeof(ifinfomsg), IFLA_EXT_MASK)) {
+		const uint32_t skip_stats = RTEXT_FILTER_SKIP_STATS;
+		std::memcpy(nla_data(mask), &skip_stats, sizeof(skip_stats));
+	}
+	bool found = false;
+	const std::function<void(nl_object *)> keep = [&](nl_object *object) {
+		out = link_of(reinterpret_cast<rtnl_link *>(object));
+		found = true;
+	};
+	r = transact(request.get(), RTM_NEWLINK, keep, false);
+	if (r == 0 && !found)
+		return st.fail_locally(EBADMSG, "the kernel's answer to a link lookup held no link");
+	return r;
+}
+
+int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexcept
+{
+	if (!state_)
+		return -EBADF;
+	State &st = *state_;
+	RtnlLink from(rtnl_link_alloc());
+	RtnlLink to(rtnl_link_alloc());
+	if (!from || !to)
+		return st.fail_locally(ENOMEM);
+	rtnl_link_set_ifindex(from.get(), orig.ifindex);
+	rtnl_link_set_name(from.get(), orig.name.c_str());
+	rtnl_link_set_flags(from.get(), orig.flags);
+	if (change.netns_fd >= 0)
+		rtnl_link_set_ns_fd(to.get(), change.netns_fd);
+	if (!change.name.empty() && change.name != orig.name)
+		rtnl_link_set_name(to.get(), change.name.c_str());
+	if (change.mtu)
+		rtnl_link_set_mtu(to.get(), change.mtu);
+	if (!change.mac.empty()) {
+		unsigned char bytes[max_mac_bytes];
+		size_t size;
+		if (!mac_bytes(change.mac, bytes, size))
+			return st.fail_locally(EINVAL, "not a MAC address");
+		NlAddr mac(nl_addr_build(AF_LLC, bytes, size));
+		if (!mac)
+			return st.fail_locally(ENOMEM);
+		rtnl_link_set_addr(to.get(), mac.get());
+	}
+	if (change.alias)
+		rtnl_link_set_ifalias(to.get(), change.alias->c_str());
+	if (change.up)
+		rtnl_link_set_flags(to.get(), IFF_UP);
+
+	want_kernel_text();
+	st.drain_if_stale();
+	/* rtnl_link_change() numbers its request itself: the next number, or the one after for its RTM_SETLINK retry. */
+	const uint32_t next = nl_socket_use_seq(st.sock.get()) + 1;
+	st.begin(State::Answer::ack, next, next + 1);
+	int r = rtnl_link_change(st.sock.get(), from.get(), to.get(), 0);
+	if (r >= 0)
+		return 0;
+	if (st.refusal)
+		return st.refusal;
+	st.stale = true;
+	return st.fail_locally(errno_of(r), nl_geterror(r));
+}
+
+int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noexcept
+{
+	if (!state_)
+		return -EBADF;
+	/* libnl-route-3 dumps links only into a cache; this is the same request, without statistics. */
+	NlMsg request(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
+	ifinfomsg ifi{};
+	ifi.ifi_family = AF_UNSPEC;
+	if (!request || nlmsg_append(request.get(), &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(request.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+		return state_->fail_locally(ENOMEM);
+	return dump(request.get(), RTM_NEWLINK, [&](nl_object *object) { each(link_of(reinterpret_cast<rtnl_link *>(object))); });
+}
+
+} /* namespace lxcnet::detail */
