@@ -472,8 +472,7 @@ std::string device_state(const std::string &dev, const std::string &prefix)
 			continue;
 		std::string rest = std::regex_replace(m[3].str() + m[5].str(), std::regex("\\b(tentative|dadfailed|optimistic)\\b"), "");
 		rest = replace_all(rest, dev, "DEV"); /* a label carries the device's name, which a move may change */
-		rest = std::regex_replace(rest, std::regex("\\s+"), " ");
-		items.push_back("addr " + m[1].str() + " " + m[2].str() + rest + " scope " + m[4].str());
+		items.push_back(std::regex_replace("addr " + m[1].str() + " " + m[2].str() + rest + " scope " + m[4].str(), std::regex("\\s+"), " "));
 	}
 	for (auto line : r.routes) {
 		if (line.rfind("fe80::/64", 0) == 0)
@@ -481,6 +480,8 @@ std::string device_state(const std::string &dev, const std::string &prefix)
 		line = std::regex_replace(line, std::regex("\\b(linkdown)\\b"), "");
 		items.push_back("route " + std::regex_replace(line, std::regex("\\s+"), " "));
 	}
+	for (auto &item : items)
+		item.erase(item.find_last_not_of(' ') + 1); /* where a dropped word ended the line */
 	std::sort(items.begin(), items.end());
 	for (const auto &item : items)
 		out += item + "\n";

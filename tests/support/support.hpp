@@ -212,7 +212,8 @@ bool under_ci();
  * routes through it, with what legitimately changes on a move (ifindex,
  * name, DAD state, lifetimes, linkdown) dropped. `prefix` runs `ip`
  * elsewhere (ScopedContainer::inside(), ScopedNetns::inside()). Throws if
- * dev is absent.
+ * dev is absent. python/tests/conftest.py has a twin; both are held to
+ * device_state_cases.txt beside this file.
  */
 std::string device_state(const std::string &dev, const std::string &prefix = {});
 
