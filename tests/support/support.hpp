@@ -142,8 +142,8 @@ public:
 	explicit ScopedVeth(const std::string &tag = "v", int index = 0);
 	/*
 	 * Both ends in a private netns, the peer up so that the device has a
-	 * carrier, as a runtime's host device has. fixed_name: a name only that
-	 * namespace can hold ("eth0"), which is why it is refused anywhere else.
+	 * carrier, as a runtime's host device has. fixed_name: a name only a
+	 * private namespace may hold ("eth0"), so only this constructor takes one.
 	 */
 	explicit ScopedVeth(const ScopedNetns &netns, const std::string &tag = "v", const std::string &fixed_name = {});
 	~ScopedVeth();
