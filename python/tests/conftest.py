@@ -9,6 +9,7 @@ machine is touched; "the host" is this process's network namespace.
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -59,31 +60,48 @@ def host_has_link(dev):
 
 
 def device_state(dev, prefix=()):
-    """What a user sees of a device, minus what legitimately changes on a move
-    (name, ifindex, DAD state, lifetimes, the kernel's IPv6 link-local)."""
-    ip = [*prefix, "ip", "-j"]
-    link = json.loads(run(*ip, "link", "show", "dev", dev))[0]
-    state = {
-        "up": "UP" in link["flags"],
-        "mtu": link["mtu"],
-        "mac": link.get("address"),
-        "alias": link.get("ifalias"),
-    }
-    addresses = set()
-    for entry in json.loads(run(*ip, "addr", "show", "dev", dev)):
-        for a in entry.get("addr_info", []):
-            if a["family"] == "inet6" and a.get("scope") == "link":
-                continue
-            addresses.add((a["family"], a["local"], a["prefixlen"], a.get("scope")))
-    routes = set()
+    """What a user sees of a device, as one comparable text, minus what
+    legitimately changes on a move (name, ifindex, DAD state, lifetimes,
+    linkdown, the kernel's IPv6 link-local).
+
+    The twin of device_state() in tests/support/support.cpp, line for line:
+    both are held to tests/support/device_state_cases.txt
+    (test_device_state.py here, tests/lxc/device_state_test.cpp there)."""
+    link = run(*prefix, "ip", "-o", "link", "show", "dev", dev)
+    out = ""
+    if m := re.search(r"<([^>]*)>", link):
+        out += "admin " + ("up" if re.search(r"(^|,)UP(,|$)", m[1]) else "down") + "\n"
+    if m := re.search(r" mtu ([0-9]+)", link):
+        out += f"mtu {m[1]}\n"
+    if m := re.search(r"link/ether ([0-9a-f:]+)", link):
+        out += f"mac {m[1]}\n"
+    # `ip -o` ends each attribute with a backslash and the record with a newline.
+    if m := re.search(r"\\    alias ([^\n]*)", link):
+        out += f"alias {m[1]}\n"
+    items = []
+    for line in _lines(run(*prefix, "ip", "-o", "addr", "show", "dev", dev)):
+        m = re.search(r"(inet6?) (\S+)(.*?)scope (\S+)(.*?)\\", line)
+        if not m or (m[1] == "inet6" and m[4] == "link"):
+            continue  # the kernel's own link-local
+        rest = re.sub(r"\b(tentative|dadfailed|optimistic)\b", "", m[3] + m[5])
+        rest = rest.replace(dev, "DEV")  # a label carries the name, which a move may change
+        items.append(re.sub(r"\s+", " ", f"addr {m[1]} {m[2]}{rest} scope {m[4]}"))
     for family in ("-4", "-6"):
-        for r in json.loads(run(*ip, family, "route", "show", "dev", dev)):
-            if r["dst"] == "fe80::/64":
+        for line in _lines(run(*prefix, "ip", family, "route", "show", "dev", dev)):
+            if line.startswith("fe80::/64"):
                 continue
-            routes.add(tuple((k, str(r.get(k))) for k in ("dst", "gateway", "protocol", "scope", "metric", "prefsrc")))
-    state["addresses"] = sorted(addresses)
-    state["routes"] = sorted(routes)
-    return state
+            line = re.sub(r"\b(linkdown)\b", "", line)
+            items.append("route " + re.sub(r"\s+", " ", line))
+    return out + "".join(f"{item}\n" for item in sorted(item.rstrip(" ") for item in items))
+
+
+def _lines(text):
+    return [line for line in text.split("\n") if line]
+
+
+def state_lines(state, kind):
+    """The lines of one kind ("addr", "route", "admin") of a device_state()."""
+    return [line for line in state.splitlines() if line.split(" ", 1)[0] == kind]
 
 
 class ScopedContainer:

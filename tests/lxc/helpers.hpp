@@ -14,13 +14,6 @@
 
 namespace lxcnet::test {
 
-/* One running container for the tests that do not stop theirs. */
-inline ScopedContainer &shared_container()
-{
-	static ScopedContainer container;
-	return container;
-}
-
 /* Runs f, which must throw lxcnet::Error with `code`; the thread's netns must be unchanged either way. */
 template <class F>
 std::string expect_error(F &&f, std::error_condition code)
@@ -51,9 +44,7 @@ void expect_ok(F &&f)
 /* The built CLI, as meson passes it. */
 inline std::string cli()
 {
-	const char *path = std::getenv("LXCNET_DEVICE");
-	REQUIRE(path != nullptr);
-	return path;
+	return built_program("LXCNET_DEVICE");
 }
 
 inline std::string cli_for(const ScopedContainer &c)
@@ -61,7 +52,12 @@ inline std::string cli_for(const ScopedContainer &c)
 	return cli() + " -n " + quote(c.name()) + " -P " + quote(c.lxcpath()) + " ";
 }
 
-/* Sets an environment variable for one scope (the fault-injection knob). */
+/* Config lines that make the built CLI the container's stop hook. */
+inline std::string stop_hook_config()
+{
+	return "lxc.hook.version = 1\nlxc.hook.stop = " + cli() + " hook";
+}
+
 /* A variable set for one scope; what it held before (or its absence) comes back after. */
 class ScopedEnv {
 public:

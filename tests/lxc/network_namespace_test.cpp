@@ -7,26 +7,13 @@
 
 using namespace lxcnet::test;
 
-namespace {
-
-/* A named netns (ip netns add), deleted on scope exit with everything in it. */
-struct ScopedNetns {
-	std::string name = unique_name("n");
-	ScopedNetns() { sh("ip netns add " + name); }
-	~ScopedNetns() { (void)run("ip netns del " + name); }
-	std::string path() const { return "/run/netns/" + name; }
-	std::string inside() const { return "ip netns exec " + name + " "; }
-};
-
-} /* namespace */
-
 TEST_CASE("a namespace given by path gets a device and gives it back, configured", "[netns]")
 {
 	ScopedNetns ns;
 	ScopedVeth veth;
 	veth.configure(95);
 	const std::string before = device_state(veth.name());
-	lxcnet::NetworkNamespace target(ns.path(), "test-" + ns.name);
+	lxcnet::NetworkNamespace target(ns.path(), "test-" + ns.name());
 
 	expect_ok([&] { target.attach_interface(veth.name(), "net1"); });
 	CHECK(device_state("net1", ns.inside()) == before);

@@ -3,18 +3,9 @@
 
 using namespace lxcnet::test;
 
-namespace {
-
-std::string hook_config()
-{
-	return "lxc.hook.version = 1\nlxc.hook.stop = " + cli() + " hook";
-}
-
-} /* namespace */
-
 TEST_CASE("a stopping container hands a configured veth back, with its peer alive", "[stop]")
 {
-	ScopedContainer ct(true, hook_config());
+	ScopedContainer ct(true, stop_hook_config());
 	ScopedVeth veth;
 	veth.configure(71);
 	const std::string before = device_state(veth.name());
@@ -28,7 +19,7 @@ TEST_CASE("a stopping container hands a configured veth back, with its peer aliv
 
 TEST_CASE("on stop, a device whose host name was taken comes back under the fallback name", "[stop]")
 {
-	ScopedContainer ct(true, hook_config());
+	ScopedContainer ct(true, stop_hook_config());
 	ScopedVeth veth;
 	veth.configure(72);
 	lxcnet::Container box(ct.name(), ct.lxcpath());

@@ -204,8 +204,8 @@ std::string state_dir()
 
 TEST_CASE("no fd of an operation parked on the state directory's lock reaches an exec'd child", "[cloexec]")
 {
-	Box &ct = shared_box(0);
-	Veth veth("e"), anchor("e");
+	ScopedContainer &ct = shared_container(0);
+	ScopedVeth veth("e"), anchor("e");
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	/* The state directory exists from the first preserving attach on: this one makes sure of it. */
 	box.attach_interface(anchor.name(), "anchor0");
@@ -257,8 +257,8 @@ TEST_CASE("no fd of an operation parked on the state directory's lock reaches an
 
 TEST_CASE("no fd of a call in flight on another thread reaches an exec'd child", "[cloexec]")
 {
-	Box &ct = shared_box(0);
-	Veth veth("e");
+	ScopedContainer &ct = shared_container(0);
+	ScopedVeth veth("e");
 	veth.configure(2);
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	const FdMap baseline = fork_and_exec_lister(false).after_exec;

@@ -17,11 +17,11 @@ constexpr int threads = 8;
 constexpr int cycles_per_thread = 50;
 constexpr int race_rounds = 6;
 
-std::vector<Box *> boxes()
+std::vector<ScopedContainer *> boxes()
 {
-	std::vector<Box *> out;
+	std::vector<ScopedContainer *> out;
 	for (int i = 0; i < containers; i++)
-		out.push_back(&shared_box(static_cast<size_t>(i)));
+		out.push_back(&shared_container(static_cast<size_t>(i)));
 	return out;
 }
 
@@ -31,7 +31,7 @@ struct Place {
 	std::string name;
 };
 
-std::vector<Place> places_of(const std::string &mac, const std::vector<Box *> &all)
+std::vector<Place> places_of(const std::string &mac, const std::vector<ScopedContainer *> &all)
 {
 	std::vector<Place> out;
 	if (auto name = host_link_with_mac(mac); !name.empty())
@@ -55,7 +55,7 @@ std::string describe(const std::vector<Place> &places)
  * say so: one record, in that container's directory, naming the device's
  * ifindex and MAC there; none at all when it is on the host.
  */
-void check_consistent(const Veth &veth, const std::string &before, const std::vector<Box *> &all)
+void check_consistent(const ScopedVeth &veth, const std::string &before, const std::vector<ScopedContainer *> &all)
 {
 	const auto places = places_of(veth.mac(), all);
 	INFO("device " << veth.name() << " is at " << describe(places));
@@ -98,10 +98,10 @@ int json_errno(const std::string &out)
 TEST_CASE("8 threads x 50 attach/detach cycles over 4 containers, distinct devices: all succeed, all come home", "[concurrency]")
 {
 	auto all = boxes();
-	std::vector<std::unique_ptr<Veth>> veths;
+	std::vector<std::unique_ptr<ScopedVeth>> veths;
 	std::vector<std::string> before;
 	for (int i = 0; i < threads; i++) {
-		veths.push_back(std::make_unique<Veth>("t"));
+		veths.push_back(std::make_unique<ScopedVeth>("t"));
 		veths.back()->configure(20 + i);
 		before.push_back(device_state(veths.back()->name()));
 	}
@@ -160,7 +160,7 @@ TEST_CASE("8 threads x 50 attach/detach cycles over 4 containers, distinct devic
 TEST_CASE("8 threads racing to attach one device: exactly one wins, the rest are ENODEV", "[concurrency][race]")
 {
 	auto all = boxes();
-	Veth veth("r");
+	ScopedVeth veth("r");
 	veth.configure(30);
 	const std::string before = device_state(veth.name());
 	std::map<int, int> outcomes;
@@ -209,7 +209,7 @@ TEST_CASE("8 threads racing to attach one device: exactly one wins, the rest are
 TEST_CASE("4 processes racing to attach one device: exactly one wins, the rest are ENODEV", "[concurrency][race]")
 {
 	auto all = boxes();
-	Veth veth("r");
+	ScopedVeth veth("r");
 	veth.configure(31);
 	const std::string before = device_state(veth.name());
 	std::map<int, int> outcomes;
@@ -253,7 +253,7 @@ TEST_CASE("4 processes racing to attach one device: exactly one wins, the rest a
 TEST_CASE("a detach racing an attach of the same device: both succeed only in sequence, nothing is lost", "[concurrency][race]")
 {
 	auto all = boxes();
-	Veth veth("d");
+	ScopedVeth veth("d");
 	veth.configure(32);
 	const std::string before = device_state(veth.name());
 	std::map<std::string, int> outcomes;

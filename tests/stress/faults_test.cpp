@@ -21,11 +21,6 @@ using namespace lxcnet::stress;
 
 namespace {
 
-std::string hook_config()
-{
-	return "lxc.hook.version = 1\nlxc.hook.stop = " + cli_path() + " hook";
-}
-
 /* Errors a call may meet when its container dies under it: gone (ESRCH), or its device already handed back (ENODEV). */
 bool clear_for_a_dying_container(int r)
 {
@@ -56,11 +51,11 @@ TEST_CASE("a container killed during a stream of attach/detach calls: no crash, 
 	/* Different moments of the kill relative to the stream, so it lands in different steps of a call. */
 	for (int delay_ms : {150, 400, 700}) {
 		rounds++;
-		Box ct(true, hook_config());
-		std::vector<std::unique_ptr<Veth>> veths;
+		ScopedContainer ct(true, stop_hook_config());
+		std::vector<std::unique_ptr<ScopedVeth>> veths;
 		std::vector<std::string> before;
 		for (int i = 0; i < devices; i++) {
-			veths.push_back(std::make_unique<Veth>("f"));
+			veths.push_back(std::make_unique<ScopedVeth>("f"));
 			veths.back()->configure(40 + i);
 			before.push_back(device_state(veths.back()->name()));
 		}
@@ -143,8 +138,8 @@ TEST_CASE("a container killed during a stream of attach/detach calls: no crash, 
 
 TEST_CASE("a Container whose container restarted reaches the new init, or says ESRCH while it is down", "[faults][restart]")
 {
-	Box ct;
-	Veth veth("n");
+	ScopedContainer ct;
+	ScopedVeth veth("n");
 	veth.configure(50);
 	const std::string before = device_state(veth.name());
 	lxcnet::Container box(ct.name(), ct.lxcpath());
@@ -188,11 +183,11 @@ TEST_CASE("a stale record from before a restart does not hide the valid record o
 	 * until the stale one is read first, and requires that it is.
 	 */
 	ScopedMount state("-t tmpfs -o size=1m,mode=0700 tmpfs");
-	Box ct;
+	ScopedContainer ct;
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	int index = 0;
 	{
-		Veth old("o");
+		ScopedVeth old("o");
 		index = host_ifindex(old.name());
 		box.attach_interface(old.name(), "eth1", in(state.path()));
 		REQUIRE(ct.ifindex_of("eth1") == index);
@@ -205,7 +200,7 @@ TEST_CASE("a stale record from before a restart does not hide the valid record o
 	REQUIRE(read_records(dir).size() == 1);
 
 	/* The kernel gives the successor the same ifindex, on the host and then inside. */
-	Veth next("o", index);
+	ScopedVeth next("o", index);
 	next.configure(51);
 	const std::string before = device_state(next.name());
 	box.attach_interface(next.name(), "eth1", in(state.path()));
@@ -232,8 +227,8 @@ TEST_CASE("a stale record from before a restart does not hide the valid record o
 
 TEST_CASE("a full or read-only record directory fails the attach before anything moves", "[faults][state]")
 {
-	Box &ct = shared_box(0);
-	Veth veth("s");
+	ScopedContainer &ct = shared_container(0);
+	ScopedVeth veth("s");
 	veth.configure(52);
 	const std::string before = device_state(veth.name());
 	lxcnet::Container box(ct.name(), ct.lxcpath());
@@ -257,7 +252,7 @@ TEST_CASE("a full or read-only record directory fails the attach before anything
 		CHECK(device_state(veth.name()) == before);
 	};
 	/* The container's directory lives as long as one of its records: an attached anchor keeps it. */
-	Veth anchor("s");
+	ScopedVeth anchor("s");
 	auto anchored = [&](const std::string &dir) { box.attach_interface(anchor.name(), "anchor0", in(dir)); };
 	auto unanchored = [&](const std::string &dir) {
 		box.detach_interface("anchor0", {}, in(dir));
@@ -369,8 +364,8 @@ enum class After { stays_down, restarts };
  */
 void attach_parked_across_a_kill(After after)
 {
-	Box ct(true, hook_config());
-	Veth veth("p"), anchor("p");
+	ScopedContainer ct(true, stop_hook_config());
+	ScopedVeth veth("p"), anchor("p");
 	veth.configure(after == After::stays_down ? 53 : 54);
 	const std::string before = device_state(veth.name());
 	/* An attached device for the stop hook to hand back, proving the hook itself ran. */
@@ -457,13 +452,13 @@ TEST_CASE("a record from before a restart is never applied to a successor device
 	 * the test restarts a few times to give it the chance, says which case it ran, and checks the same
 	 * outcome in both.
 	 */
-	Box ct;
+	ScopedContainer ct;
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	const unsigned long old_inode = ct.netns_inode();
 	int index = 0;
 	std::string mac;
 	{
-		Veth old("o");
+		ScopedVeth old("o");
 		old.configure(55);
 		index = host_ifindex(old.name());
 		mac = old.mac();
@@ -485,7 +480,7 @@ TEST_CASE("a record from before a restart is never applied to a successor device
 		    inode_reused ? "reuses" : "still does not reuse");
 	REQUIRE(read_records(ct.record_dir()).size() == 1);
 
-	Veth next("o", index);
+	ScopedVeth next("o", index);
 	sh("ip link set " + next.name() + " address " + mac);
 	lxcnet::Options bare;
 	bare.preserve = false;

@@ -29,23 +29,22 @@ const std::string ct_token = "@ct", path_token = "@path", veth_token = "@veth", 
 const std::string guest = "gst0"; /* a device lxcnet attached, with its record */
 
 struct Fixture {
-	Box &ct;
+	ScopedContainer &ct;
 	std::string inside; /* nsenter prefix, resolved once: the container does not restart here */
-	Veth veth{"h"};
-	Veth hostonly{"h"};
-	Veth guest_veth{"g"};
-	std::string bridge = unique_name("b");
+	ScopedVeth veth{"h"};
+	ScopedVeth hostonly{"h"};
+	ScopedVeth guest_veth{"g"};
+	ScopedBridge bridge;
 	std::string records;      /* the container's record directory */
 	std::string guest_record; /* the guest's record file, and what it holds */
 	std::string guest_text;
 	std::vector<std::string> watched; /* files outside the record directory that a row points a symlink at */
 
-	explicit Fixture(Box &box) : ct(box), inside(box.inside())
+	explicit Fixture(ScopedContainer &box) : ct(box), inside(box.inside())
 	{
 		veth.configure(60);
 		hostonly.configure(61);
 		guest_veth.configure(62);
-		sh("ip link add " + bridge + " type bridge");
 		lxcnet::Container(ct.name(), ct.lxcpath()).attach_interface(guest_veth.name(), guest);
 		records = ct.record_dir();
 		for (const auto &r : read_records(records))
@@ -57,7 +56,6 @@ struct Fixture {
 	}
 	~Fixture()
 	{
-		(void)run("ip link del " + quote(bridge));
 		(void)run(inside + "ip link del " + quote(hostonly.name())); /* a row's look-alike bridge, if one was left */
 	}
 
@@ -72,7 +70,7 @@ struct Fixture {
 		if (*t == veth_token)
 			return veth.name();
 		if (*t == bridge_token)
-			return bridge;
+			return bridge.name();
 		if (*t == hostonly_token)
 			return hostonly.name();
 		if (*t == guest_host_token)
@@ -113,7 +111,7 @@ struct Fixture {
 	{
 		std::string out;
 		std::istringstream in(text);
-		const std::vector<std::string> names{veth.name(), hostonly.name(), bridge, "lo"};
+		const std::vector<std::string> names{veth.name(), hostonly.name(), bridge.name(), "lo"};
 		for (std::string line; std::getline(in, line);)
 			for (const auto &name : names) {
 				const auto at = line.find(name);
@@ -144,7 +142,7 @@ struct Fixture {
 	void repair()
 	{
 		lxcnet::Container box(ct.name(), ct.lxcpath());
-		for (const Veth *v : {&veth, &hostonly}) {
+		for (const ScopedVeth *v : {&veth, &hostonly}) {
 			const std::string in = ct.link_with_mac(v->mac());
 			if (!in.empty() && host_link_with_mac(v->mac()).empty())
 				(void)errno_of([&] { box.detach_interface(in, v->name()); });
@@ -400,7 +398,7 @@ std::vector<Row> table()
 
 TEST_CASE("hostile input through C++, C and the CLI: a clear error, nothing moves, no record changes", "[hostile]")
 {
-	Box &box = shared_box(0);
+	ScopedContainer &box = shared_container(0);
 	Fixture f(box);
 	const std::string guest_inside_before = device_state(guest, f.inside);
 	auto rows = table();

@@ -27,8 +27,8 @@ std::string fd_list(const std::map<int, std::string> &fds)
 
 TEST_CASE("soak: repeated attach and detach leak no fd and no memory", "[soak]")
 {
-	Box &ct = shared_box(0);
-	Veth veth("k");
+	ScopedContainer &ct = shared_container(0);
+	ScopedVeth veth("k");
 	veth.configure(1);
 	const std::string before = device_state(veth.name());
 	lxcnet::Container box(ct.name(), ct.lxcpath());

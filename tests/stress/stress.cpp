@@ -6,11 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <memory>
-#include <mutex>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -22,178 +19,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Beside the lxc suite's 10.250 and lxn: nodad, so no cycle depends on DAD's timing. */
+const lxcnet::test::Suite &lxcnet::test::suite()
+{
+	static const Suite stress{"lxs", 252, false};
+	return stress;
+}
+
 namespace lxcnet::stress {
-
-std::string unique_name(const std::string &tag)
-{
-	std::string name = test::unique_name(tag, "lxs");
-	if (name.size() > 14)
-		throw std::logic_error("stress test name too long: " + name);
-	return name;
-}
-
-/* ---- containers ---- */
-
-void Box::kill()
-{
-	sh("lxc-stop -k -P " + quote(lxcpath()) + " -n " + quote(name()));
-}
-
-bool Box::running() const
-{
-	return run("lxc-info -P " + quote(lxcpath()) + " -n " + quote(name()) + " -sH").out.find("RUNNING") == 0;
-}
-
-int Box::init_pid() const
-{
-	auto r = run("lxc-info -P " + quote(lxcpath()) + " -n " + quote(name()) + " -pH");
-	return r.status == 0 && !r.out.empty() ? std::atoi(r.out.c_str()) : 0;
-}
-
-std::string Box::inside() const
-{
-	const int pid = init_pid();
-	if (pid <= 0)
-		throw std::runtime_error("container " + name() + " is not running");
-	return "nsenter --net=/proc/" + std::to_string(pid) + "/ns/net ";
-}
-
-bool Box::has_link(const std::string &dev) const
-{
-	return links().count(dev) != 0;
-}
-
-int Box::ifindex_of(const std::string &dev) const
-{
-	auto all = links();
-	auto it = all.find(dev);
-	return it == all.end() ? 0 : it->second;
-}
-
-namespace {
-
-/* `ip -o link` lines: "7: eth1@if6: <...>" */
-std::map<std::string, int> parse_links(const std::string &text)
-{
-	std::map<std::string, int> out;
-	std::istringstream in(text);
-	static const std::regex line_re("^([0-9]+): ([^:@ ]+)[@:]");
-	std::smatch m;
-	for (std::string line; std::getline(in, line);)
-		if (std::regex_search(line, m, line_re))
-			out[m[2].str()] = std::stoi(m[1].str());
-	return out;
-}
-
-} /* namespace */
-
-std::map<std::string, int> Box::links() const
-{
-	return parse_links(sh(inside() + "ip -o link show"));
-}
-
-namespace {
-
-std::string link_with_mac_in(const std::string &ip_output, const std::string &mac)
-{
-	std::istringstream in(ip_output);
-	std::smatch m;
-	static const std::regex line_re("^[0-9]+: ([^:@ ]+)[@:].* link/ether ([0-9a-f:]+)");
-	for (std::string line; std::getline(in, line);)
-		if (std::regex_search(line, m, line_re) && m[2].str() == mac)
-			return m[1].str();
-	return {};
-}
-
-} /* namespace */
-
-std::string Box::link_with_mac(const std::string &mac) const
-{
-	return link_with_mac_in(sh(inside() + "ip -o link show"), mac);
-}
-
-unsigned long Box::netns_inode() const
-{
-	struct stat st;
-	const std::string path = "/proc/" + std::to_string(init_pid()) + "/ns/net";
-	if (::stat(path.c_str(), &st) < 0)
-		throw std::runtime_error("stat " + path);
-	return st.st_ino;
-}
-
-std::string Box::record_dir() const
-{
-	const char *state = std::getenv("LXCNET_STATE_DIR");
-	if (!state)
-		return {};
-	std::unique_ptr<DIR, int (*)(DIR *)> dir(::opendir(state), ::closedir);
-	if (!dir)
-		return {};
-	while (dirent *e = ::readdir(dir.get()))
-		if (std::strncmp(e->d_name, (name() + "@").c_str(), name().size() + 1) == 0)
-			return std::string(state) + "/" + e->d_name;
-	return {};
-}
-
-Box &shared_box(size_t index)
-{
-	/* A deque: growing it never moves the containers already handed out. */
-	static std::mutex lock;
-	static std::deque<std::unique_ptr<Box>> boxes;
-	std::lock_guard<std::mutex> guard(lock);
-	while (boxes.size() <= index)
-		boxes.push_back(std::make_unique<Box>());
-	return *boxes[index];
-}
-
-/* ---- devices ---- */
-
-Veth::Veth(const std::string &tag, int index) : name_(unique_name(tag)), peer_(name_ + "p")
-{
-	sh("ip link add " + name_ + (index > 0 ? " index " + std::to_string(index) : "") + " type veth peer name " + peer_);
-	std::smatch m;
-	const std::string link = sh("ip -o link show dev " + name_);
-	if (std::regex_search(link, m, std::regex("link/ether ([0-9a-f:]+)")))
-		mac_ = m[1].str();
-}
-
-Veth::~Veth()
-{
-	(void)run("ip link del " + quote(peer_));
-	(void)run("ip link del " + quote(name()));
-}
-
-void Veth::configure(int subnet)
-{
-	const std::string n = std::to_string(subnet);
-	char mac[32];
-	std::snprintf(mac, sizeof(mac), "02:00:5e:%02x:%02x:01", (subnet >> 8) & 0xff, subnet & 0xff);
-	mac_ = mac;
-	sh("ip link set " + name_ + " mtu 1400 address " + mac_);
-	sh("ip link set " + name_ + " alias " + quote("lxs stress " + n));
-	sh("ip addr add 10.252." + n + ".1/24 dev " + name_);
-	sh("ip addr add fd00:252:" + n + "::1/64 nodad dev " + name_);
-	sh("ip link set " + name_ + " up");
-	sh("ip link set " + peer_ + " up");
-	sh("ip route add 10.253." + n + ".0/24 via 10.252." + n + ".2 dev " + name_);
-	sh("ip -6 route add fd00:253:" + n + "::/64 via fd00:252:" + n + "::2 dev " + name_);
-}
-
-bool host_has_link(const std::string &dev)
-{
-	return host_ifindex(dev) != 0;
-}
-
-int host_ifindex(const std::string &dev)
-{
-	auto r = run("ip -o link show dev " + quote(dev));
-	return r.status == 0 ? std::atoi(r.out.c_str()) : 0;
-}
-
-std::string host_link_with_mac(const std::string &mac)
-{
-	return link_with_mac_in(sh("ip -o link show"), mac);
-}
 
 /* ---- records ---- */
 
@@ -499,33 +332,6 @@ std::vector<Exec> exec_together(const std::vector<std::vector<std::string>> &arg
 		results.push_back(result);
 	}
 	return results;
-}
-
-namespace {
-
-std::string env_path(const char *name)
-{
-	const char *path = std::getenv(name);
-	if (!path || !*path)
-		throw std::runtime_error(std::string(name) + " is not set (run the suite through meson test)");
-	return path;
-}
-
-} /* namespace */
-
-std::string cli_path()
-{
-	return env_path("LXCNET_DEVICE");
-}
-
-std::string hostile_c_path()
-{
-	return env_path("LXCNET_HOSTILE_C");
-}
-
-std::string list_fds_path()
-{
-	return env_path("LXCNET_LIST_FDS");
 }
 
 /* ---- directories and mounts ---- */

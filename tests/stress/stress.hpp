@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 /*
- * Fixtures of the stress suite. They sit beside tests/support rather than in
- * it because every interface and container made here carries the "lxs"
- * prefix: other suites (lxn*, lxp*, lxb*, lxk*) run on the same machine at the
- * same time, and a leftover must be traceable to this suite.
+ * What only the stress suite needs: record files read independently of
+ * lxcnet, process and fd inspection, programs run without a shell. The
+ * containers and links are tests/support's, named "lxs" (see stress.cpp's
+ * suite()).
  */
 
 #include <chrono>
@@ -19,71 +19,18 @@
 namespace lxcnet::stress {
 
 using test::device_state;
+using test::host_has_link;
+using test::host_ifindex;
+using test::host_link_with_mac;
 using test::quote;
 using test::run;
+using test::ScopedBridge;
+using test::ScopedContainer;
+using test::ScopedVeth;
 using test::sh;
-
-/* "lxs" + tag + a per-process number: at most 14 bytes, so a veth peer can append 'p'. */
-std::string unique_name(const std::string &tag);
-
-/* The shared busybox container fixture, named lxs*, with what the stress tests also ask of it. */
-class Box : public test::ScopedContainer {
-public:
-	/* extra_config: lines appended to the config (a stop hook, say). */
-	explicit Box(bool start_now = true, const std::string &extra_config = {})
-		: ScopedContainer(start_now, extra_config, "lxs")
-	{
-	}
-
-	/* lxc-stop -k: init gets SIGKILL, the stop hook still runs. */
-	void kill();
-	bool running() const;
-	/* Init's PID, or 0 if the container is not running. */
-	int init_pid() const;
-	/* "nsenter --net=/proc/PID/ns/net ": prefix for the host's iproute2 inside. */
-	std::string inside() const;
-	bool has_link(const std::string &dev) const;
-	/* ifindex of dev inside, or 0 if absent. */
-	int ifindex_of(const std::string &dev) const;
-	/* name -> ifindex of every link inside. */
-	std::map<std::string, int> links() const;
-	/* Name of the link inside with this MAC, or "". */
-	std::string link_with_mac(const std::string &mac) const;
-	/* Inode of init's network namespace. */
-	unsigned long netns_inode() const;
-	/* The directory of this container's records, or "" while there is none. */
-	std::string record_dir() const;
-};
-
-/* Containers shared by the tests that leave theirs running, started on first use. */
-Box &shared_box(size_t index = 0);
-
-/* A veth pair on the host. The peer never moves, so deleting it on scope exit also removes the end that went away. */
-class Veth {
-public:
-	/* index > 0 asks the kernel for that ifindex (to reproduce ifindex reuse). */
-	explicit Veth(const std::string &tag = "v", int index = 0);
-	~Veth();
-	Veth(const Veth &) = delete;
-	Veth &operator=(const Veth &) = delete;
-
-	const std::string &name() const { return name_; }
-	const std::string &peer() const { return peer_; }
-	/* UP, MTU 1400, a fixed MAC, an ifalias, an IPv4 and an IPv6 address and a route through each. */
-	void configure(int subnet);
-	std::string mac() const { return mac_; }
-
-private:
-	std::string name_;
-	std::string peer_;
-	std::string mac_;
-};
-
-bool host_has_link(const std::string &dev);
-/* ifindex of dev on the host, or 0 if absent. */
-int host_ifindex(const std::string &dev);
-/* Name of the host link with this MAC, or "" (to find a device that came back under another name). */
-std::string host_link_with_mac(const std::string &mac);
+using test::shared_container;
+using test::stop_hook_config;
+using test::unique_name;
 
 /* What one record file says, read independently of lxcnet's parser. */
 struct RecordView {
@@ -139,9 +86,18 @@ char process_state(pid_t pid);
 std::vector<Exec> exec_together(const std::vector<std::vector<std::string>> &argvs);
 
 /* The built programs, as meson passes them. */
-std::string cli_path();
-std::string hostile_c_path();
-std::string list_fds_path();
+inline std::string cli_path()
+{
+	return test::built_program("LXCNET_DEVICE");
+}
+inline std::string hostile_c_path()
+{
+	return test::built_program("LXCNET_HOSTILE_C");
+}
+inline std::string list_fds_path()
+{
+	return test::built_program("LXCNET_LIST_FDS");
+}
 
 /* A directory of our own that is removed (unmounted first if need be) on scope exit. */
 class TempDir {

@@ -10,7 +10,7 @@ using namespace lxcnet::stress;
 
 TEST_CASE("a device the container made comes home without the container's addresses and routes", "[.trust]")
 {
-	Box &ct = shared_box(0);
+	ScopedContainer &ct = shared_container(0);
 	const std::string inside = unique_name("i"), home = unique_name("j");
 	/* Documentation prefixes and a table the host does not use: nothing here can reach real traffic. */
 	sh(ct.inside() + "ip link add " + inside + " type veth peer name " + inside + "p");
@@ -33,8 +33,8 @@ TEST_CASE("a device the container made comes home without the container's addres
 
 TEST_CASE("a device forged inside in place of an attached one is not taken home as it", "[.trust]")
 {
-	Box &ct = shared_box(0);
-	Veth veth("y");
+	ScopedContainer &ct = shared_container(0);
+	ScopedVeth veth("y");
 	veth.configure(70);
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	box.attach_interface(veth.name(), "eth1");

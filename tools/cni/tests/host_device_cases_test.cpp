@@ -15,14 +15,6 @@ using nlohmann::json;
 
 namespace {
 
-/* Everything one case needs, torn down in reverse order even when it fails. */
-struct Sandbox {
-	StateDir state;
-	Netns host{"h"};
-	Netns target{"t"};
-	Plugin plugin{lxcnet_cni(), host.name()};
-};
-
 const std::string container_id = "lxk-hostdev-case";
 
 json static_ipam(const std::string &address = "10.10.0.1/24", const std::string &gateway = "10.10.0.254")
@@ -57,9 +49,9 @@ TEST_CASE("host-device case: a valid config without IPAM", "[cni][host-device]")
 	const std::string version = GENERATE(as<std::string>(), "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
 	CAPTURE(version);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	sh(sb.host.ip() + "link set " + dev.name() + " up");
-	const LinkFacts before = link_facts(sb.host.name(), dev.name());
+	const DeviceFacts before = device_facts(dev.name(), sb.host.inside());
 	const json conf = config(version, "lxcnet-cni", {{"device", dev.name()}});
 
 	if (version == "1.1.0") {
@@ -71,20 +63,20 @@ TEST_CASE("host-device case: a valid config without IPAM", "[cni][host-device]")
 	Call add = sb.plugin.call("ADD", container_id, sb.target.path(), "eth0", conf);
 	expect_interface(add, version, "eth0", before.mac, sb.target.path());
 
-	LinkFacts inside = link_facts(sb.target.name(), "eth0");
+	DeviceFacts inside = device_facts("eth0", sb.target.inside());
 	REQUIRE(inside.exists);
 	CHECK(inside.mac == before.mac);
 	CHECK(inside.up);
-	CHECK_FALSE(link_facts(sb.host.name(), dev.name()).exists);
+	CHECK_FALSE(device_facts(dev.name(), sb.host.inside()).exists);
 
 	Call del = sb.plugin.call("DEL", container_id, sb.target.path(), "eth0", conf);
 	INFO(del.show());
 	REQUIRE(del.ok());
 	CHECK(del.out.empty());
-	LinkFacts after = link_facts(sb.host.name(), dev.name());
+	DeviceFacts after = device_facts(dev.name(), sb.host.inside());
 	CHECK(after.exists);
 	CHECK(after.mac == before.mac);
-	CHECK_FALSE(link_facts(sb.target.name(), "eth0").exists);
+	CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
 	CHECK(sb.state.files().empty());
 }
 
@@ -97,9 +89,9 @@ TEST_CASE("host-device case: DEL is idempotent, and fails while the host name is
 		return;
 	CAPTURE(version, ipam);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	sh(sb.host.ip() + "link set " + dev.name() + " up");
-	const LinkFacts before = link_facts(sb.host.name(), dev.name());
+	const DeviceFacts before = device_facts(dev.name(), sb.host.inside());
 	json conf = config(version, "lxcnet-cni", {{"device", dev.name()}});
 	if (ipam)
 		conf["ipam"] = static_ipam();
@@ -110,14 +102,14 @@ TEST_CASE("host-device case: DEL is idempotent, and fails while the host name is
 
 	{
 		/* Someone takes the host name while the device is away. */
-		Veth conflict(&sb.host, "c", dev.name());
+		ScopedVeth conflict(sb.host, "c", dev.name());
 		Call del = sb.plugin.call("DEL", container_id, sb.target.path(), "eth0", del_conf);
 		INFO(del.show());
 		CHECK_FALSE(del.ok());
 		REQUIRE(del.json.is_object());
 		CHECK(del.json.value("code", 0) == 999);
 		CHECK(del.json.value("msg", "").find(dev.name()) != std::string::npos);
-		LinkFacts inside = link_facts(sb.target.name(), "eth0");
+		DeviceFacts inside = device_facts("eth0", sb.target.inside());
 		CHECK(inside.exists);
 		CHECK(inside.up);
 		CHECK(inside.mac == before.mac);
@@ -128,15 +120,15 @@ TEST_CASE("host-device case: DEL is idempotent, and fails while the host name is
 	Call del = sb.plugin.call("DEL", container_id, sb.target.path(), "eth0", del_conf);
 	INFO(del.show());
 	REQUIRE(del.ok());
-	LinkFacts back = link_facts(sb.host.name(), dev.name());
+	DeviceFacts back = device_facts(dev.name(), sb.host.inside());
 	CHECK(back.exists);
 	CHECK(back.mac == before.mac);
-	CHECK_FALSE(link_facts(sb.target.name(), "eth0").exists);
+	CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
 
 	Call again = sb.plugin.call("DEL", container_id, sb.target.path(), "eth0", del_conf);
 	INFO(again.show());
 	CHECK(again.ok());
-	CHECK(link_facts(sb.host.name(), dev.name()).exists);
+	CHECK(device_facts(dev.name(), sb.host.inside()).exists);
 	CHECK(sb.state.files().empty());
 }
 
@@ -145,9 +137,9 @@ TEST_CASE("host-device case: a valid config with static IPAM", "[cni][host-devic
 	const std::string version = GENERATE(as<std::string>(), "0.3.0", "0.3.1", "0.4.0", "1.0.0");
 	CAPTURE(version);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	sh(sb.host.ip() + "link set " + dev.name() + " up");
-	const LinkFacts before = link_facts(sb.host.name(), dev.name());
+	const DeviceFacts before = device_facts(dev.name(), sb.host.inside());
 	json conf = config(version, "lxcnet-cni", {{"device", dev.name()}, {"ipam", static_ipam()}});
 	conf["ipam"]["routes"] = json::array({{{"dst", "10.20.0.0/16"}}});
 
@@ -163,19 +155,19 @@ TEST_CASE("host-device case: a valid config with static IPAM", "[cni][host-devic
 	REQUIRE(add.json["routes"].size() == 1);
 	CHECK(add.json["routes"][0].value("dst", "") == "10.20.0.0/16");
 
-	LinkFacts inside = link_facts(sb.target.name(), "eth0");
+	DeviceFacts inside = device_facts("eth0", sb.target.inside());
 	REQUIRE(inside.exists);
 	CHECK(inside.up);
 	CHECK(inside.mac == before.mac);
 	CHECK(inside.addresses == std::vector<std::string>{"10.10.0.1/24"});
 	/* A result route without "gw" goes through the IP's gateway, as the reference plugins route it. */
 	CHECK(inside.routes == std::vector<std::string>{"10.20.0.0/16 via 10.10.0.254"});
-	CHECK_FALSE(link_facts(sb.host.name(), dev.name()).exists);
+	CHECK_FALSE(device_facts(dev.name(), sb.host.inside()).exists);
 
 	Call del = sb.plugin.call("DEL", container_id, sb.target.path(), "eth0", with_prev_result(conf, add.json));
 	INFO(del.show());
 	REQUIRE(del.ok());
-	LinkFacts back = link_facts(sb.host.name(), dev.name());
+	DeviceFacts back = device_facts(dev.name(), sb.host.inside());
 	CHECK(back.exists);
 	CHECK(back.addresses.empty());
 	CHECK(sb.state.files().empty());
@@ -186,7 +178,7 @@ TEST_CASE("host-device case: an invalid config is rejected with the selectors na
 	const std::string version = GENERATE(as<std::string>(), "0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
 	CAPTURE(version);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	const json conf = config(version, "lxcnet-cni", json::object());
 	for (const char *command : {"ADD", "DEL"}) {
 		Call call = sb.plugin.call(command, container_id, sb.target.path(), "eth0", conf);
@@ -197,7 +189,7 @@ TEST_CASE("host-device case: an invalid config is rejected with the selectors na
 		CHECK(call.json.value("msg", "") == "specify either \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"");
 		CHECK(call.json.value("cniVersion", "") == version);
 	}
-	CHECK(link_facts(sb.host.name(), dev.name()).exists);
+	CHECK(device_facts(dev.name(), sb.host.inside()).exists);
 	CHECK(sb.state.files().empty());
 }
 
@@ -209,7 +201,7 @@ TEST_CASE("host-device case: CHECK after ADD", "[cni][host-device]")
 		return;
 	CAPTURE(version, ipam);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	sh(sb.host.ip() + "link set " + dev.name() + " up");
 	json conf = config(version, "lxcnet-cni", {{"device", dev.name()}});
 	if (ipam) {
@@ -261,7 +253,7 @@ TEST_CASE("host-device case: CHECK after ADD", "[cni][host-device]")
 	Call del = sb.plugin.call("DEL", container_id, sb.target.path(), "eth0", check_conf);
 	INFO(del.show());
 	CHECK(del.ok());
-	CHECK(link_facts(sb.host.name(), dev.name()).exists);
+	CHECK(device_facts(dev.name(), sb.host.inside()).exists);
 	if (has_check(version)) {
 		/* After DEL there is nothing to check: the record is gone, so CHECK says so. */
 		Call late = sb.plugin.call("CHECK", container_id, sb.target.path(), "eth0", check_conf);
@@ -275,17 +267,17 @@ TEST_CASE("host-device case: the container already has an interface named like t
 	CAPTURE(version);
 	Sandbox sb;
 	/* The private host namespace makes an "eth0" of our own possible, as upstream's originalNS does. */
-	Veth host_eth0(&sb.host, "", "eth0");
-	Veth own_eth0(&sb.target, "", "eth0");
+	ScopedVeth host_eth0(sb.host, "v", "eth0");
+	ScopedVeth own_eth0(sb.target, "v", "eth0");
 	sh(sb.host.ip() + "link set eth0 up");
 	sh(sb.target.ip() + "link set eth0 up");
-	const LinkFacts host_before = link_facts(sb.host.name(), "eth0");
-	const LinkFacts own_before = link_facts(sb.target.name(), "eth0");
+	const DeviceFacts host_before = device_facts("eth0", sb.host.inside());
+	const DeviceFacts own_before = device_facts("eth0", sb.target.inside());
 	const json conf = config(version, "lxcnet-cni", {{"device", "eth0"}});
 
 	Call add = sb.plugin.call("ADD", container_id, sb.target.path(), "net1", conf);
 	expect_interface(add, version, "net1", host_before.mac, sb.target.path());
-	LinkFacts net1 = link_facts(sb.target.name(), "net1");
+	DeviceFacts net1 = device_facts("net1", sb.target.inside());
 	CHECK(net1.exists);
 	CHECK(net1.up);
 	CHECK(net1.mac == host_before.mac);
@@ -293,11 +285,11 @@ TEST_CASE("host-device case: the container already has an interface named like t
 	Call del = sb.plugin.call("DEL", container_id, sb.target.path(), "net1", with_prev_result(conf, add.json));
 	INFO(del.show());
 	REQUIRE(del.ok());
-	LinkFacts own_after = link_facts(sb.target.name(), "eth0");
+	DeviceFacts own_after = device_facts("eth0", sb.target.inside());
 	CHECK(own_after.exists);
 	CHECK(own_after.up);
 	CHECK(own_after.mac == own_before.mac);
-	LinkFacts host_after = link_facts(sb.host.name(), "eth0");
+	DeviceFacts host_after = device_facts("eth0", sb.host.inside());
 	CHECK(host_after.exists);
 	CHECK(host_after.mac == host_before.mac);
 
@@ -305,12 +297,12 @@ TEST_CASE("host-device case: the container already has an interface named like t
 	{
 		sh(sb.host.ip() + "link set eth0 alias 'uplink 7'");
 		sh(sb.host.ip() + "addr add 10.40.0.1/24 dev eth0");
-		const LinkFacts configured = link_facts(sb.host.name(), "eth0");
+		const DeviceFacts configured = device_facts("eth0", sb.host.inside());
 		Call clash = sb.plugin.call("ADD", container_id, sb.target.path(), "eth0", conf);
 		INFO(clash.show());
 		CHECK(clash.status == 1);
 		CHECK(clash.json.value("msg", "").find("already has a device named eth0") != std::string::npos);
-		LinkFacts still = link_facts(sb.host.name(), "eth0");
+		DeviceFacts still = device_facts("eth0", sb.host.inside());
 		CHECK(still.ifindex == configured.ifindex);
 		CHECK(still.up == configured.up);
 		CHECK(still.alias == "uplink 7");

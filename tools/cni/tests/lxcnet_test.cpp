@@ -16,17 +16,10 @@ using nlohmann::json;
 
 namespace {
 
-struct Sandbox {
-	StateDir state;
-	Netns host{"h"};
-	Netns target{"t"};
-	Plugin plugin{lxcnet_cni(), host.name()};
-};
-
 const std::string cid = "lxk-lxcnet-case";
 
 /* UP, MTU 1400, a fixed MAC, an ifalias, IPv4 and IPv6 addresses and a route through each family. */
-void configure(const Netns &ns, const std::string &dev)
+void configure(const ScopedNetns &ns, const std::string &dev)
 {
 	const std::string ip = ns.ip();
 	sh(ip + "link set " + dev + " mtu 1400 address 02:00:00:00:07:01 alias 'uplink to rack 7'");
@@ -92,7 +85,7 @@ TEST_CASE("VERSION lists the accepted versions and answers in the one asked", "[
 TEST_CASE("protocol errors carry the spec's codes and name what is wrong", "[cni][protocol]")
 {
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}});
 	const std::map<std::string, std::string> good = {{"CNI_COMMAND", "ADD"}, {"CNI_CONTAINERID", cid}, {"CNI_NETNS", sb.target.path()},
 							 {"CNI_IFNAME", "eth0"}, {"CNI_PATH", debian_cni_dir}};
@@ -140,7 +133,7 @@ TEST_CASE("protocol errors carry the spec's codes and name what is wrong", "[cni
 		CHECK((call.json.value("msg", "") + " " + call.json.value("details", "")).find(c.in_msg) != std::string::npos);
 		CHECK(call.json.contains("cniVersion"));
 		/* Whatever failed, the device did not move. */
-		CHECK(link_facts(sb.host.name(), dev.name()).exists);
+		CHECK(device_facts(dev.name(), sb.host.inside()).exists);
 	}
 	CHECK(sb.state.files().empty());
 }
@@ -151,9 +144,9 @@ TEST_CASE("preserve carries the host's configuration in and restores it on DEL",
 	const bool ipam = GENERATE(false, true);
 	CAPTURE(version, ipam);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	configure(sb.host, dev.name());
-	const LinkFacts before = link_facts(sb.host.name(), dev.name());
+	const DeviceFacts before = device_facts(dev.name(), sb.host.inside());
 	json conf = config(version, "lxcnet-cni", {{"device", dev.name()}, {"preserve", true}});
 	if (ipam)
 		conf["ipam"] = {{"type", "static"}, {"addresses", json::array({{{"address", "10.10.0.1/24"}, {"gateway", "10.10.0.254"}}})}};
@@ -161,7 +154,7 @@ TEST_CASE("preserve carries the host's configuration in and restores it on DEL",
 	Call add = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf);
 	INFO(add.show());
 	REQUIRE(add.ok());
-	LinkFacts inside = link_facts(sb.target.name(), "eth0");
+	DeviceFacts inside = device_facts("eth0", sb.target.inside());
 	CHECK(inside.up);
 	CHECK(inside.mtu == 1400);
 	CHECK(inside.mac == "02:00:00:00:07:01");
@@ -194,7 +187,7 @@ TEST_CASE("preserve carries the host's configuration in and restores it on DEL",
 	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", prev);
 	INFO(del.show());
 	REQUIRE(del.ok());
-	LinkFacts after = link_facts(sb.host.name(), dev.name());
+	DeviceFacts after = device_facts(dev.name(), sb.host.inside());
 	CHECK(after.exists);
 	CHECK(after.up == before.up);
 	CHECK(after.mtu == before.mtu);
@@ -208,13 +201,13 @@ TEST_CASE("preserve carries the host's configuration in and restores it on DEL",
 TEST_CASE("without preserve the ifalias is the user's and the move is the kernel's", "[cni][default]")
 {
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	configure(sb.host, dev.name());
 	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}});
 	Call add = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf);
 	INFO(add.show());
 	REQUIRE(add.ok());
-	LinkFacts inside = link_facts(sb.target.name(), "eth0");
+	DeviceFacts inside = device_facts("eth0", sb.target.inside());
 	CHECK(inside.up);
 	CHECK(inside.alias == "uplink to rack 7");
 	CHECK(inside.addresses.empty());
@@ -226,7 +219,7 @@ TEST_CASE("without preserve the ifalias is the user's and the move is the kernel
 	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
 	INFO(del.show());
 	REQUIRE(del.ok());
-	LinkFacts after = link_facts(sb.host.name(), dev.name());
+	DeviceFacts after = device_facts(dev.name(), sb.host.inside());
 	CHECK(after.alias == "uplink to rack 7");
 	CHECK_FALSE(after.up); /* as host-device: only "preserve" knows and restores the host's state */
 	CHECK(after.mtu == 1400);
@@ -238,7 +231,7 @@ TEST_CASE("DEL after the namespace is gone succeeds and cleans the records", "[c
 	const bool pass_netns = GENERATE(true, false);
 	CAPTURE(preserve, pass_netns);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	configure(sb.host, dev.name());
 	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}, {"preserve", preserve}});
 	Call add = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf);
@@ -262,21 +255,21 @@ TEST_CASE("DEL without CNI_NETNS still returns the device if its namespace is al
 {
 	/* CNI_NETNS is optional on DEL: a runtime that lost track of the namespace may leave it out. */
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}});
 	REQUIRE(sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf).ok());
 	Call del = sb.plugin.call("DEL", cid, "", "eth0", conf);
 	INFO(del.show());
 	CHECK(del.ok());
-	CHECK(link_facts(sb.host.name(), dev.name()).exists);
-	CHECK_FALSE(link_facts(sb.target.name(), "eth0").exists);
+	CHECK(device_facts(dev.name(), sb.host.inside()).exists);
+	CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
 	CHECK(sb.state.files().empty());
 }
 
 TEST_CASE("DEL finds the device even if the container renamed it, and a new namespace at the path is not touched", "[cni][del]")
 {
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	sh(sb.host.ip() + "link set " + dev.name() + " up");
 	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}, {"preserve", true}});
 	Call add = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf);
@@ -286,7 +279,7 @@ TEST_CASE("DEL finds the device even if the container renamed it, and a new name
 	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
 	INFO(del.show());
 	CHECK(del.ok());
-	LinkFacts back = link_facts(sb.host.name(), dev.name());
+	DeviceFacts back = device_facts(dev.name(), sb.host.inside());
 	CHECK(back.exists);
 	CHECK(back.up); /* preserve restores the host's state, not the container's */
 
@@ -294,11 +287,11 @@ TEST_CASE("DEL finds the device even if the container renamed it, and a new name
 	Call add2 = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf);
 	REQUIRE(add2.ok());
 	sb.target.recreate();
-	Veth stranger(&sb.target, "", "eth0");
+	ScopedVeth stranger(sb.target, "v", "eth0");
 	Call del2 = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
 	INFO(del2.show());
 	CHECK(del2.ok());
-	CHECK(link_facts(sb.target.name(), "eth0").exists);
+	CHECK(device_facts("eth0", sb.target.inside()).exists);
 	CHECK(sb.state.files().empty());
 }
 
@@ -307,9 +300,9 @@ TEST_CASE("a failed ADD returns the device and releases the IPAM allocation", "[
 	const bool preserve = GENERATE(false, true);
 	CAPTURE(preserve);
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	configure(sb.host, dev.name());
-	const LinkFacts before = link_facts(sb.host.name(), dev.name());
+	const DeviceFacts before = device_facts(dev.name(), sb.host.inside());
 
 	SECTION("the IPAM plugin fails: its error comes back with its code")
 	{
@@ -333,8 +326,8 @@ TEST_CASE("a failed ADD returns the device and releases the IPAM allocation", "[
 		CHECK(add.json.value("msg", "").find("10.60.0.0/16") != std::string::npos);
 		CHECK(add.json.value("msg", "").find("rolled back") != std::string::npos);
 	}
-	CHECK_FALSE(link_facts(sb.target.name(), "eth0").exists);
-	LinkFacts after = link_facts(sb.host.name(), dev.name());
+	CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
+	DeviceFacts after = device_facts(dev.name(), sb.host.inside());
 	REQUIRE(after.exists);
 	CHECK(after.up == before.up);
 	CHECK(after.alias == before.alias);
@@ -348,24 +341,24 @@ TEST_CASE("a failed ADD returns the device and releases the IPAM allocation", "[
 TEST_CASE("a second ADD of the same attachment is refused and the first is kept", "[cni][add]")
 {
 	Sandbox sb;
-	Veth one(&sb.host, "v");
-	Veth two(&sb.host, "w");
+	ScopedVeth one(sb.host, "v");
+	ScopedVeth two(sb.host, "w");
 	Call add = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", config("1.0.0", "lxcnet-cni", {{"device", one.name()}}));
 	REQUIRE(add.ok());
 	Call again = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", config("1.0.0", "lxcnet-cni", {{"device", two.name()}}));
 	INFO(again.show());
 	CHECK(again.status == 1);
 	CHECK(again.json.value("msg", "").find("DEL it") != std::string::npos);
-	CHECK(link_facts(sb.host.name(), two.name()).exists);
+	CHECK(device_facts(two.name(), sb.host.inside()).exists);
 	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", config("1.0.0", "lxcnet-cni", {{"device", one.name()}}));
 	CHECK(del.ok());
-	CHECK(link_facts(sb.host.name(), one.name()).exists);
+	CHECK(device_facts(one.name(), sb.host.inside()).exists);
 }
 
 TEST_CASE("IPv6 from static IPAM, with a gateway, waits for DAD before routing", "[cni][ipam]")
 {
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}});
 	conf["ipam"] = {{"type", "static"},
 			{"addresses", json::array({{{"address", "fd00:10::5/64"}, {"gateway", "fd00:10::1"}}})},
@@ -373,7 +366,7 @@ TEST_CASE("IPv6 from static IPAM, with a gateway, waits for DAD before routing",
 	Call add = sb.plugin.call("ADD", cid, sb.target.path(), "net0", conf);
 	INFO(add.show());
 	REQUIRE(add.ok());
-	LinkFacts inside = link_facts(sb.target.name(), "net0");
+	DeviceFacts inside = device_facts("net0", sb.target.inside());
 	CHECK(inside.addresses == std::vector<std::string>{"fd00:10::5/64"});
 	CHECK(inside.routes == std::vector<std::string>{"fd00:20::/48 via fd00:10::1"});
 	Call check = sb.plugin.call("CHECK", cid, sb.target.path(), "net0", with_prev_result(conf, add.json));
@@ -385,7 +378,7 @@ TEST_CASE("IPv6 from static IPAM, with a gateway, waits for DAD before routing",
 TEST_CASE("a previous result is passed through with this plugin's interface appended", "[cni][add]")
 {
 	Sandbox sb;
-	Veth dev(&sb.host, "v");
+	ScopedVeth dev(sb.host, "v");
 	json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}});
 	conf["ipam"] = {{"type", "static"}, {"addresses", json::array({{{"address", "10.10.0.1/24"}}})}};
 	conf["prevResult"] = {{"cniVersion", "1.0.0"},
@@ -406,14 +399,14 @@ TEST_CASE("host-device's selectors: hwaddr, kernelpath, pciBusID, deviceID, DPDK
 	Sandbox sb;
 	FakeSysfs sys;
 	sb.plugin.extra_env["LXCNET_CNI_SYSFS"] = sys.root;
-	Veth parent(&sb.host, "v");
+	ScopedVeth parent(sb.host, "v");
 	/* A macvlan: its own MAC, on a parent that stays on the host. */
-	const std::string mv = unique_name("m");
-	sh(sb.host.ip() + "link add " + mv + " link " + parent.name() + " address 02:00:00:00:51:01 type macvlan mode bridge");
-	Veth pci(&sb.host, "v");
-	Veth virtio(&sb.host, "v");
-	Veth kpath(&sb.host, "v");
-	Veth aux(&sb.host, "v");
+	ScopedMacvlan macvlan(parent, "address 02:00:00:00:51:01");
+	const std::string &mv = macvlan.name();
+	ScopedVeth pci(sb.host, "v");
+	ScopedVeth virtio(sb.host, "v");
+	ScopedVeth kpath(sb.host, "v");
+	ScopedVeth aux(sb.host, "v");
 	sys.pci("0000:03:00.0", "e1000e", "", pci.name());
 	sys.pci("0000:04:00.0", "virtio-pci", "/virtio7", virtio.name());
 	sys.pci("0000:05:00.0", "vfio-pci", "", "unused");
@@ -439,12 +432,12 @@ TEST_CASE("host-device's selectors: hwaddr, kernelpath, pciBusID, deviceID, DPDK
 		Call add = sb.plugin.call("ADD", cid, sb.target.path(), "net1", conf);
 		INFO(c.what << ": " << add.show());
 		REQUIRE(add.ok());
-		CHECK_FALSE(link_facts(sb.host.name(), c.expect_moved).exists);
-		CHECK(link_facts(sb.target.name(), "net1").exists);
+		CHECK_FALSE(device_facts(c.expect_moved, sb.host.inside()).exists);
+		CHECK(device_facts("net1", sb.target.inside()).exists);
 		Call del = sb.plugin.call("DEL", cid, sb.target.path(), "net1", conf);
 		INFO(del.show());
 		CHECK(del.ok());
-		CHECK(link_facts(sb.host.name(), c.expect_moved).exists);
+		CHECK(device_facts(c.expect_moved, sb.host.inside()).exists);
 	}
 
 	SECTION("a DPDK device (vfio-pci) is not moved; IPAM still runs")
@@ -456,7 +449,7 @@ TEST_CASE("host-device's selectors: hwaddr, kernelpath, pciBusID, deviceID, DPDK
 		REQUIRE(add.ok());
 		CHECK(find_ip(add.json, "10.10.0.9/24").is_object());
 		CHECK_FALSE(add.json["interfaces"][0].contains("mac"));
-		CHECK_FALSE(link_facts(sb.target.name(), "net1").exists);
+		CHECK_FALSE(device_facts("net1", sb.target.inside()).exists);
 		CHECK(sb.plugin.call("CHECK", cid, sb.target.path(), "net1", with_prev_result(conf, add.json)).ok());
 		CHECK(sb.plugin.call("DEL", cid, sb.target.path(), "net1", conf).ok());
 		CHECK(sb.state.files().empty());
@@ -474,27 +467,24 @@ TEST_CASE("in the runtime's own namespace, with a macvlan", "[cni][host]")
 {
 	/* No private host namespace here: the plugin runs where the test runs, as under a real runtime. */
 	StateDir state;
-	Netns target("t");
-	Veth parent(nullptr, "v");
-	const std::string mv = unique_name("m");
-	sh("ip link add " + mv + " link " + parent.name() + " type macvlan mode bridge");
-	struct Cleanup {
-		std::string dev;
-		~Cleanup() { (void)run("ip link del " + dev); }
-	} cleanup{mv};
+	ScopedNetns target("t");
+	ScopedVeth parent("v");
+	sh("ip link set " + parent.peer() + " up"); /* a parent with a carrier, as a runtime's uplink has */
+	ScopedMacvlan macvlan(parent);
+	const std::string &mv = macvlan.name();
 	sh("ip link set " + mv + " up alias 'lxk test macvlan'");
 	sh("ip addr add 10.79.0.1/24 dev " + mv);
-	const LinkFacts before = link_facts("", mv);
+	const DeviceFacts before = device_facts(mv);
 	Plugin plugin{lxcnet_cni()};
 	const json conf = config("1.0.0", "lxcnet-cni", {{"device", mv}, {"preserve", true}});
 	Call add = plugin.call("ADD", cid, target.path(), "eth0", conf);
 	INFO(add.show());
 	REQUIRE(add.ok());
-	CHECK(link_facts(target.name(), "eth0").addresses == std::vector<std::string>{"10.79.0.1/24"});
+	CHECK(device_facts("eth0", target.inside()).addresses == std::vector<std::string>{"10.79.0.1/24"});
 	Call del = plugin.call("DEL", cid, target.path(), "eth0", conf);
 	INFO(del.show());
 	REQUIRE(del.ok());
-	LinkFacts after = link_facts("", mv);
+	DeviceFacts after = device_facts(mv);
 	CHECK(after.up == before.up);
 	CHECK(after.alias == before.alias);
 	CHECK(after.addresses == before.addresses);
@@ -531,12 +521,12 @@ TEST_CASE("STATUS: ready when records can be kept, delegated to IPAM, only from 
 TEST_CASE("GC returns the devices of attachments that are no longer valid, in this network only", "[cni][gc]")
 {
 	Sandbox sb;
-	Netns other_target("t");
-	Veth keep(&sb.host, "v");
-	Veth stale(&sb.host, "v");
-	Veth other(&sb.host, "v");
-	Veth gone(&sb.host, "v");
-	Netns dying("t");
+	ScopedNetns other_target("t");
+	ScopedVeth keep(sb.host, "v");
+	ScopedVeth stale(sb.host, "v");
+	ScopedVeth other(sb.host, "v");
+	ScopedVeth gone(sb.host, "v");
+	ScopedNetns dying("t");
 	for (const auto &[dev, id, ns, network] :
 	     std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
 		     {keep.name(), "lxk-keep", sb.target.path(), "lxk-net-a"},
@@ -555,9 +545,9 @@ TEST_CASE("GC returns the devices of attachments that are no longer valid, in th
 	Call call = sb.plugin.exec({{"CNI_COMMAND", "GC"}, {"CNI_PATH", debian_cni_dir}}, gc.dump());
 	INFO(call.show());
 	CHECK(call.ok());
-	CHECK(link_facts(sb.host.name(), stale.name()).exists);
-	CHECK(link_facts(sb.target.name(), "net1").exists);
-	CHECK(link_facts(other_target.name(), "net9").exists);
+	CHECK(device_facts(stale.name(), sb.host.inside()).exists);
+	CHECK(device_facts("net1", sb.target.inside()).exists);
+	CHECK(device_facts("net9", other_target.inside()).exists);
 	CHECK(sb.state.files() == std::vector<std::string>{"cni/lxk-keep:net1", "cni/lxk-other:net9"});
 
 	Call old = sb.plugin.exec({{"CNI_COMMAND", "GC"}, {"CNI_PATH", debian_cni_dir}}, config("1.0.0", "lxcnet-cni", json::object()).dump());
@@ -566,6 +556,6 @@ TEST_CASE("GC returns the devices of attachments that are no longer valid, in th
 	for (const auto &[id, ns, ifname, network] : std::vector<std::tuple<std::string, std::string, std::string, std::string>>{
 		     {"lxk-keep", sb.target.path(), "net1", "lxk-net-a"}, {"lxk-other", other_target.path(), "net9", "lxk-net-b"}})
 		CHECK(sb.plugin.call("DEL", id, ns, ifname, config("1.1.0", "lxcnet-cni", {{"device", "x"}, {"name", network}})).ok());
-	CHECK(link_facts(sb.host.name(), keep.name()).exists);
-	CHECK(link_facts(sb.host.name(), other.name()).exists);
+	CHECK(device_facts(keep.name(), sb.host.inside()).exists);
+	CHECK(device_facts(other.name(), sb.host.inside()).exists);
 }

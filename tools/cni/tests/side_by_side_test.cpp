@@ -44,13 +44,13 @@ using Row = std::vector<std::pair<std::string, std::string>>;
 
 struct Bench {
 	StateDir state;
-	Netns host{"h"};
-	Netns target{"t"};
+	ScopedNetns host{"h"};
+	ScopedNetns target{"t"};
 	Plugin plugin;
-	Veth dev;
+	ScopedVeth dev;
 	json conf;
 	explicit Bench(const Variant &v)
-		: plugin{v.binary, host.name()}, dev(&host, "v"),
+		: plugin{v.binary, host.name()}, dev(host, "v"),
 		  conf(config("1.0.0", v.type, {{"device", dev.name()}}))
 	{
 		if (v.preserve)
@@ -73,11 +73,11 @@ Row measure(const Variant &v)
 
 	{
 		Bench b(v);
-		const LinkFacts before = link_facts(b.host.name(), b.dev.name());
+		const DeviceFacts before = device_facts(b.dev.name(), b.host.inside());
 		Call add = b.add();
 		INFO(v.label << " ADD: " << add.show());
 		REQUIRE(add.ok());
-		LinkFacts in = link_facts(b.target.name(), "eth0");
+		DeviceFacts in = device_facts("eth0", b.target.inside());
 		note("inside: admin state", in.up ? "UP" : "DOWN");
 		note("inside: ifalias", in.alias == before.alias ? "kept" : "\"" + in.alias + "\"");
 		note("inside: MTU, MAC", yes_no(in.mtu == before.mtu && in.mac == before.mac));
@@ -90,7 +90,7 @@ Row measure(const Variant &v)
 		Call del = b.del();
 		INFO(v.label << " DEL: " << del.show());
 		REQUIRE(del.ok());
-		LinkFacts after = link_facts(b.host.name(), b.dev.name());
+		DeviceFacts after = device_facts(b.dev.name(), b.host.inside());
 		REQUIRE(after.exists);
 		note("home: admin state (was UP)", after.up ? "UP" : "DOWN");
 		note("home: ifalias", after.alias == before.alias ? "kept" : "\"" + after.alias + "\"");
@@ -115,9 +115,9 @@ Row measure(const Variant &v)
 		REQUIRE(b.add().ok());
 		std::string outcome;
 		{
-			Veth conflict(&b.host, "c", b.dev.name());
+			ScopedVeth conflict(b.host, "c", b.dev.name());
 			Call del = b.del();
-			LinkFacts in = link_facts(b.target.name(), "eth0");
+			DeviceFacts in = device_facts("eth0", b.target.inside());
 			outcome = std::string(del.ok() ? "ok?!" : "fails") + "; " + (in.exists ? "stays in" : "gone") +
 				  (in.exists && in.up ? ", UP" : "");
 		}
@@ -131,8 +131,8 @@ Row measure(const Variant &v)
 		const std::string alias = unique_name("z");
 		sh(b.target.ip() + "link set eth0 alias " + alias);
 		Call del = b.del();
-		std::string where = link_facts(b.host.name(), b.dev.name()).exists ? "original name"
-				    : link_facts(b.host.name(), alias).exists  ? "the container's alias"
+		std::string where = device_facts(b.dev.name(), b.host.inside()).exists ? "original name"
+				    : device_facts(alias, b.host.inside()).exists  ? "the container's alias"
 										: "?";
 		note("DEL after the container set an ifalias", std::string(del.ok() ? "" : "error, ") + "home as " + where);
 	}
