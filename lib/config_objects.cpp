@@ -59,10 +59,39 @@ bool address_of(rtnl_addr *object, int ifindex, Address &out)
 	return true;
 }
 
-bool carried_route_of(rtnl_route *object, int ifindex, Route &out)
+namespace {
+
+/* A route's values with next hop nh as its device's; the caller has checked the family. */
+Route route_values(rtnl_route *object, rtnl_nexthop *nh)
 {
 	const int family = rtnl_route_get_family(object);
-	if (!address_size(family) || rtnl_route_get_type(object) != RTN_UNICAST || (rtnl_route_get_flags(object) & RTM_F_CLONED))
+	Route route;
+	route.family = family;
+	route.table = rtnl_route_get_table(object);
+	const nl_addr *dst = rtnl_route_get_dst(object);
+	route.dst = dst && nl_addr_get_len(dst) ? ip_text(family, dst) : std::string();
+	route.dst_len = dst ? nl_addr_get_prefixlen(dst) : 0;
+	route.protocol = rtnl_route_get_protocol(object);
+	route.scope = rtnl_route_get_scope(object);
+	route.type = rtnl_route_get_type(object);
+	route.metric = rtnl_route_get_priority(object);
+	route.prefsrc = ip_text(family, rtnl_route_get_pref_src(object));
+	uint32_t mtu = 0;
+	if (rtnl_route_get_metric(object, RTAX_MTU, &mtu) == 0)
+		route.mtu = mtu;
+	if (nh) {
+		route.gateway = ip_text(family, rtnl_route_nh_get_gateway(nh));
+		route.nh_flags = rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK;
+	}
+	return route;
+}
+
+} /* namespace */
+
+bool carried_route_of(rtnl_route *object, int ifindex, Route &out)
+{
+	if (!address_size(rtnl_route_get_family(object)) || rtnl_route_get_type(object) != RTN_UNICAST ||
+	    (rtnl_route_get_flags(object) & RTM_F_CLONED))
 		return false;
 	switch (rtnl_route_get_protocol(object)) {
 	case RTPROT_KERNEL:
@@ -70,10 +99,7 @@ bool carried_route_of(rtnl_route *object, int ifindex, Route &out)
 	case RTPROT_RA:
 		return false;
 	}
-	Route route;
-	route.family = family;
-	route.table = rtnl_route_get_table(object);
-	if (route.table == RT_TABLE_LOCAL)
+	if (rtnl_route_get_table(object) == RT_TABLE_LOCAL)
 		return false;
 	/* One next hop (plain, or alone in a multipath list) is this device's; two or more are not its to carry. */
 	if (rtnl_route_get_nnexthops(object) != 1)
@@ -81,22 +107,45 @@ bool carried_route_of(rtnl_route *object, int ifindex, Route &out)
 	rtnl_nexthop *nh = rtnl_route_nexthop_n(object, 0);
 	if (rtnl_route_nh_get_ifindex(nh) != ifindex)
 		return false;
-
-	const nl_addr *dst = rtnl_route_get_dst(object);
-	route.dst = nl_addr_get_len(dst) ? ip_text(family, dst) : std::string();
-	route.dst_len = nl_addr_get_prefixlen(dst);
-	route.protocol = rtnl_route_get_protocol(object);
-	route.scope = rtnl_route_get_scope(object);
-	route.type = rtnl_route_get_type(object);
-	route.metric = rtnl_route_get_priority(object);
-	route.gateway = ip_text(family, rtnl_route_nh_get_gateway(nh));
-	route.prefsrc = ip_text(family, rtnl_route_get_pref_src(object));
-	uint32_t mtu = 0;
-	if (rtnl_route_get_metric(object, RTAX_MTU, &mtu) == 0)
-		route.mtu = mtu;
-	route.nh_flags = rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK;
-	out = std::move(route);
+	out = route_values(object, nh);
 	return true;
+}
+
+void each_route_hop(rtnl_route *object, const std::function<void(int ifindex, Route &&route)> &each)
+{
+	if (!address_size(rtnl_route_get_family(object)))
+		return;
+	const int hops = rtnl_route_get_nnexthops(object);
+	if (hops == 0)
+		each(0, route_values(object, nullptr));
+	for (int i = 0; i < hops; i++) {
+		rtnl_nexthop *nh = rtnl_route_nexthop_n(object, i);
+		each(rtnl_route_nh_get_ifindex(nh), route_values(object, nh));
+	}
+}
+
+NlMsg address_dump_request(int ifindex)
+{
+	NlMsg request(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
+	ifaddrmsg ifa{};
+	ifa.ifa_family = AF_UNSPEC;
+	ifa.ifa_index = static_cast<unsigned>(ifindex);
+	if (!request || nlmsg_append(request.get(), &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
+		return nullptr;
+	return request;
+}
+
+NlMsg route_dump_request(int oif)
+{
+	/* One dump for both families: the kernel runs each family's filtered dump in turn, under one request. */
+	NlMsg request(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
+	rtmsg rtm{};
+	rtm.rtm_family = AF_UNSPEC;
+	if (!request || nlmsg_append(request.get(), &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0)
+		return nullptr;
+	if (oif > 0 && nla_put_u32(request.get(), RTA_OIF, static_cast<uint32_t>(oif)) < 0)
+		return nullptr;
+	return request;
 }
 
 NlMsg address_request(int ifindex, const Address &a, const std::string &label)
@@ -144,7 +193,7 @@ NlMsg address_request(int ifindex, const Address &a, const std::string &label)
 	return request;
 }
 
-NlMsg route_request(int ifindex, const Route &route)
+NlMsg route_request(int ifindex, const Route &route, uint32_t advmss)
 {
 	RtnlRoute object(rtnl_route_alloc());
 	rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -183,6 +232,8 @@ NlMsg route_request(int ifindex, const Route &route)
 			return nullptr;
 	}
 	if (route.mtu && rtnl_route_set_metric(object.get(), RTAX_MTU, route.mtu) < 0)
+		return nullptr;
+	if (advmss && rtnl_route_set_metric(object.get(), RTAX_ADVMSS, advmss) < 0)
 		return nullptr;
 
 	nl_msg *raw = nullptr;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "link_state.hpp"
@@ -26,11 +28,27 @@ bool address_of(rtnl_addr *object, int ifindex, Address &out);
 bool carried_route_of(rtnl_route *object, int ifindex, Route &out);
 
 /*
+ * Any IPv4 or IPv6 route, unfiltered, once per next hop with that hop's
+ * device and gateway (once with device 0 if it has none: blackhole, ...),
+ * for callers that check what is there rather than carry it.
+ */
+void each_route_hop(rtnl_route *object, const std::function<void(int ifindex, Route &&route)> &each);
+
+/*
+ * Dump requests with the kernel's filter in the header, which
+ * libnl-route-3's cache dumps cannot carry: the addresses of device
+ * ifindex; the routes through device oif (0: every route). Null on ENOMEM.
+ */
+NlMsg address_dump_request(int ifindex);
+NlMsg route_dump_request(int oif);
+
+/*
  * The RTM_NEWADDR request (create, exclusive) that adds a to device ifindex,
  * under IPv4 label `label` ("" for none); the RTM_NEWROUTE request that
- * adds route through it. Null if a value is not of its family, or on ENOMEM.
+ * adds route through it (advmss: a CNI route's, which no record keeps; 0
+ * for none). Null if a value is not of its family, or on ENOMEM.
  */
 NlMsg address_request(int ifindex, const Address &a, const std::string &label);
-NlMsg route_request(int ifindex, const Route &route);
+NlMsg route_request(int ifindex, const Route &route, uint32_t advmss = 0);
 
 } /* namespace lxcnet::detail */

@@ -10,6 +10,7 @@
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
+#include "config_io.hpp"
 #include "config_objects.hpp"
 
 namespace lxcnet::detail {
@@ -56,38 +57,25 @@ std::string describe(const Route &r)
 	return text;
 }
 
-/*
- * libnl-route-3 reads addresses and routes only by dumping a whole
- * namespace into a cache; these are the same requests with the kernel's
- * filter (the device) in the header, so a call's cost does not grow with
- * the host. libnl parses the replies.
- */
+/* Kernel-filtered dumps, so a call's cost does not grow with the host; libnl parses the replies. */
 int capture_addresses(NetlinkSocket &sock, LinkState &state)
 {
-	NlMsg request(nlmsg_alloc_simple(RTM_GETADDR, NLM_F_DUMP));
-	ifaddrmsg ifa{};
-	ifa.ifa_family = AF_UNSPEC;
-	ifa.ifa_index = static_cast<unsigned>(state.ifindex);
-	if (!request || nlmsg_append(request.get(), &ifa, sizeof(ifa), NLMSG_ALIGNTO) < 0)
-		return -ENOMEM;
-	return sock.dump(request.get(), RTM_NEWADDR, [&](nl_object *object) {
-		Address addr;
-		if (!address_of(reinterpret_cast<rtnl_addr *>(object), state.ifindex, addr) || addr.local.empty() ||
-		    is_kernel_managed(addr, state.mac))
-			return;
+	std::vector<Address> all;
+	if (int r = list_addresses(sock, state.ifindex, all); r < 0)
+		return r;
+	for (Address &addr : all) {
+		if (addr.local.empty() || is_kernel_managed(addr, state.mac))
+			continue;
 		addr.flags &= settable_address_flags;
 		state.addresses.push_back(std::move(addr));
-	});
+	}
+	return 0;
 }
 
 int capture_routes(NetlinkSocket &sock, LinkState &state)
 {
-	/* One dump for both families: the kernel runs each family's filtered dump in turn, under one request. */
-	NlMsg request(nlmsg_alloc_simple(RTM_GETROUTE, NLM_F_DUMP));
-	rtmsg rtm{};
-	rtm.rtm_family = AF_UNSPEC;
-	if (!request || nlmsg_append(request.get(), &rtm, sizeof(rtm), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(request.get(), RTA_OIF, static_cast<uint32_t>(state.ifindex)) < 0)
+	NlMsg request = route_dump_request(state.ifindex);
+	if (!request)
 		return -ENOMEM;
 	return sock.dump(request.get(), RTM_NEWROUTE, [&](nl_object *object) {
 		Route route;

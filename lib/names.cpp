@@ -18,12 +18,12 @@ const char *ifname_problem(std::string_view name) noexcept
 	if (name.empty())
 		return "empty interface name";
 	if (name.size() > 15)
-		return "interface name longer than 15 bytes";
+		return "interface name too long (longer than 15 bytes)";
 	if (name == "." || name == "..")
 		return "interface name may not be \".\" or \"..\"";
 	for (unsigned char c : name) {
 		if (c == '/' || c == ':')
-			return "interface name may not contain '/' or ':'";
+			return "interface name may not contain / or :";
 		if (kernel_space(c))
 			return "interface name may not contain whitespace";
 		if (c == '%')

@@ -26,11 +26,11 @@ constexpr const char *format_tag = "lxcnet-cni attachment 1";
 }
 
 /* As the library does for its records: a directory anyone else could write to could feed us devices to move. */
-Fd private_dir(int parent, const std::string &name, const std::string &shown)
+UniqueFd private_dir(int parent, const std::string &name, const std::string &shown)
 {
 	if (::mkdirat(parent, name.c_str(), 0700) < 0 && errno != EEXIST)
 		io_error("create " + shown, errno);
-	Fd dir(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+	UniqueFd dir(::openat(parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
 	if (!dir.valid())
 		io_error("open " + shown, errno);
 	struct stat st{};
@@ -46,13 +46,19 @@ std::string file_of(const std::string &container_id, const std::string &ifname)
 	return attachment_id(container_id, ifname);
 }
 
-bool to_int(const std::string &s, long long &out)
+template <typename Int>
+bool to_int(const std::string &s, Int &out)
 {
 	auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
 	return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
 
 } /* namespace */
+
+bool is_recorded_netns(const NsId &recorded, const NsId &now)
+{
+	return recorded.dev == now.dev && recorded.ino == now.ino && (!recorded.cookie || recorded.cookie == now.cookie);
+}
 
 std::string attachment_id(const std::string &container_id, const std::string &ifname)
 {
@@ -63,14 +69,14 @@ AttachmentStore::AttachmentStore()
 {
 	const char *env = std::getenv("LXCNET_STATE_DIR");
 	std::string base = env && *env ? env : "/run/lxcnet";
-	Fd top = private_dir(AT_FDCWD, base, base);
+	UniqueFd top = private_dir(AT_FDCWD, base, base);
 	path_ = base + "/cni";
 	dir_ = private_dir(top.get(), "cni", path_);
 }
 
 std::optional<Attachment> AttachmentStore::read(const std::string &file) const
 {
-	Fd fd(::openat(dir_.get(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+	UniqueFd fd(::openat(dir_.get(), file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
 	if (!fd.valid()) {
 		if (errno == ENOENT)
 			return std::nullopt;
@@ -98,6 +104,7 @@ std::optional<Attachment> AttachmentStore::read(const std::string &file) const
 		kv[line.substr(0, space)] = space == std::string::npos ? "" : line.substr(space + 1);
 	}
 	Attachment a;
+	unsigned long long cookie = 0;
 	long long dev = 0, ino = 0, host_ifindex = 0, inside_ifindex = 0, preserve = 0, up = 0;
 	a.network = kv["network"];
 	a.container_id = kv["container_id"];
@@ -109,7 +116,10 @@ std::optional<Attachment> AttachmentStore::read(const std::string &file) const
 	    !to_int(kv["netns_ino"], ino) || !to_int(kv["host_ifindex"], host_ifindex) ||
 	    !to_int(kv["inside_ifindex"], inside_ifindex) || !to_int(kv["preserve"], preserve) || !to_int(kv["host_was_up"], up))
 		throw CniError(io_failure, "unreadable record " + path_ + "/" + file + ": a field is missing or malformed");
-	a.netns_id = {static_cast<dev_t>(dev), static_cast<ino_t>(ino)};
+	/* Absent from records of earlier versions: 0, the inode alone. */
+	if (kv.count("netns_cookie") && !to_int(kv["netns_cookie"], cookie))
+		throw CniError(io_failure, "unreadable record " + path_ + "/" + file + ": a field is missing or malformed");
+	a.netns_id = {static_cast<dev_t>(dev), static_cast<ino_t>(ino), cookie};
 	a.host_ifindex = static_cast<int>(host_ifindex);
 	a.inside_ifindex = static_cast<int>(inside_ifindex);
 	a.preserve = preserve != 0;
@@ -132,6 +142,7 @@ void AttachmentStore::save(const Attachment &a) const
 	    << "netns " << a.netns << "\n"
 	    << "netns_dev " << a.netns_id.dev << "\n"
 	    << "netns_ino " << a.netns_id.ino << "\n"
+	    << "netns_cookie " << a.netns_id.cookie << "\n"
 	    << "host_name " << a.host_name << "\n"
 	    << "host_ifindex " << a.host_ifindex << "\n"
 	    << "mac " << a.mac << "\n"
@@ -141,7 +152,7 @@ void AttachmentStore::save(const Attachment &a) const
 	const std::string text = out.str();
 	const std::string file = file_of(a.container_id, a.ifname);
 	const std::string tmp = "." + file + ".tmp";
-	Fd fd(::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+	UniqueFd fd(::openat(dir_.get(), tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
 	if (!fd.valid())
 		io_error("write " + path_ + "/" + tmp, errno);
 	size_t done = 0;
@@ -173,7 +184,7 @@ void AttachmentStore::remove(const std::string &container_id, const std::string 
 std::vector<Attachment> AttachmentStore::all(std::vector<std::string> &unreadable) const
 {
 	std::vector<Attachment> out;
-	Fd copy(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+	UniqueFd copy(::openat(dir_.get(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 	if (!copy.valid())
 		io_error("open " + path_, errno);
 	DIR *d = ::fdopendir(copy.release());

@@ -9,6 +9,9 @@
 
 namespace lxcnet::cni {
 
+using detail::NsId;
+using detail::UniqueFd;
+
 /*
  * What lxcnet-cni remembers of one attachment (CNI_CONTAINERID, CNI_IFNAME)
  * from ADD to DEL: which host device it took and how to recognise it in the
@@ -22,7 +25,7 @@ struct Attachment {
 	std::string container_id;
 	std::string ifname;
 	std::string netns;   /* CNI_NETNS at ADD */
-	NsIdentity netns_id; /* a new namespace at the same path is not this one */
+	NsId netns_id;       /* a new namespace at the same path is not this one */
 	std::string host_name;
 	int host_ifindex = 0;
 	std::string mac;
@@ -30,6 +33,13 @@ struct Attachment {
 	bool preserve = false;
 	bool host_was_up = false;
 };
+
+/*
+ * Whether now is the namespace recorded at ADD. A record written before the
+ * plugin kept the netns cookie (or on a kernel without one) has only the
+ * inode, which a later namespace can reuse: then that is all there is to compare.
+ */
+bool is_recorded_netns(const NsId &recorded, const NsId &now);
 
 /* The key of an attachment's records, for lxcnet::NetworkNamespace too. A container ID has no ':'. */
 std::string attachment_id(const std::string &container_id, const std::string &ifname);
@@ -52,7 +62,7 @@ public:
 private:
 	std::optional<Attachment> read(const std::string &file) const;
 	std::string path_;
-	Fd dir_;
+	UniqueFd dir_;
 };
 
 } /* namespace lxcnet::cni */

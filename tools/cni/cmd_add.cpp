@@ -2,13 +2,14 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <net/if.h>
+
 #include <lxcnet/network_namespace.hpp>
 
 #include "commands.hpp"
 #include "configure.hpp"
 #include "error.hpp"
 #include "ipam.hpp"
-#include "netlink.hpp"
 #include "result.hpp"
 #include "selector.hpp"
 
@@ -53,14 +54,14 @@ nlohmann::ordered_json add_dpdk(const Env &env, const NetConf &conf, Result resu
 
 nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 {
-	Fd netns = open_target(env.netns);
+	UniqueFd netns = open_target(env.netns);
 	const std::string id = attachment_id(env.container_id, env.ifname);
 	AttachmentStore store;
 	if (auto old = store.load(env.container_id, env.ifname))
 		throw CniError(internal, "attachment " + id + " is already set up (host device " + old->host_name + " in " + old->netns +
 						 "): DEL it before adding it again", store.path() + "/" + id);
 
-	Netlink host;
+	NetlinkSocket host = open_netlink();
 	Selected selected = select_device(conf, host);
 
 	Result result;
@@ -71,22 +72,27 @@ nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 	if (selected.dpdk)
 		return add_dpdk(env, conf, std::move(result), index, selected.pci_id);
 
+	/* Opened before the move, for the namespace's identity (its cookie is read through a socket in it). */
+	NetlinkSocket inside = open_netlink(netns.get());
+
 	/* Written before the move: if this process dies half-way, DEL still knows what to look for and where it goes. */
 	Attachment a;
 	a.network = conf.name;
 	a.container_id = env.container_id;
 	a.ifname = env.ifname;
 	a.netns = env.netns;
-	a.netns_id = identity_of(netns.get());
+	a.netns_id = netns_identity(netns.get(), inside);
 	a.host_name = selected.link.name;
 	a.host_ifindex = selected.link.ifindex;
 	a.mac = selected.link.mac;
 	a.inside_ifindex = selected.link.ifindex;
 	a.preserve = conf.preserve;
-	a.host_was_up = selected.link.up;
+	a.host_was_up = selected.link.flags & IFF_UP;
 	store.save(a);
 
 	lxcnet::NetworkNamespace target(env.netns, id);
+	detail::LinkChange up;
+	up.up = true;
 	const lxcnet::Options options = library_options(a.preserve);
 	try {
 		target.attach_interface(a.host_name, env.ifname, options);
@@ -101,10 +107,10 @@ nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 		std::string outcome;
 		try {
 			target.detach_interface(env.ifname, a.host_name, options);
-			Netlink::Link back;
+			detail::Link back;
 			/* The library's bare move brings it home down; "preserve" restores the state itself. */
-			if (!a.preserve && a.host_was_up && host.link(0, a.host_name, back) == 0)
-				(void)host.set_up(back.ifindex);
+			if (!a.preserve && a.host_was_up && host.get_link(0, a.host_name, back) == 0)
+				(void)host.change_link(back, up);
 			store.remove(env.container_id, env.ifname);
 			outcome = "; rolled back: " + a.host_name + " is on the host again";
 		} catch (const lxcnet::Error &e) {
@@ -115,21 +121,20 @@ nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 		return CniError(cause.code(), cause.what() + outcome, cause.details());
 	};
 
-	Netlink inside(netns.get());
-	Netlink::Link link;
-	if (int r = inside.link(0, env.ifname, link); r < 0)
-		throw undo(CniError(internal, "failed to find " + env.ifname + " in the container after the move: " + inside.error()));
+	detail::Link link;
+	if (int r = inside.get_link(0, env.ifname, link); r < 0)
+		throw undo(CniError(internal, "failed to find " + env.ifname + " in the container after the move: " + failure_text(r, inside)));
 	a.inside_ifindex = link.ifindex;
 	try {
 		store.save(a);
 	} catch (const CniError &e) {
 		throw undo(e);
 	}
-	if (int r = inside.set_up(link.ifindex); r < 0)
-		throw undo(CniError(internal, "failed to set " + env.ifname + " up in the container: " + inside.error()));
+	if (int r = inside.change_link(link, up); r < 0)
+		throw undo(CniError(internal, "failed to set " + env.ifname + " up in the container: " + failure_text(r, inside)));
 	/* Read again: the MAC and MTU the container sees now. */
-	if (inside.link(link.ifindex, {}, link) < 0)
-		throw undo(CniError(internal, "failed to read " + env.ifname + " in the container: " + inside.error()));
+	if (int r = inside.get_link(link.ifindex, {}, link); r < 0)
+		throw undo(CniError(internal, "failed to read " + env.ifname + " in the container: " + failure_text(r, inside)));
 	auto &iface = result.interfaces[static_cast<size_t>(index)];
 	iface.mac = link.mac;
 	iface.mtu = link.mtu;

@@ -3,7 +3,6 @@
 #include "configure.hpp"
 #include "error.hpp"
 #include "ipam.hpp"
-#include "netlink.hpp"
 #include "result.hpp"
 #include "selector.hpp"
 
@@ -26,16 +25,16 @@ void cmd_check(const Env &env, const NetConf &conf)
 	if (dpdk_mode(conf))
 		return;
 
-	Fd netns = open_target(env.netns);
+	UniqueFd netns = open_target(env.netns);
 	/* Not in the Result, but ours: without it DEL could not bring the device home. */
 	AttachmentStore store;
 	auto a = store.load(env.container_id, env.ifname);
 	if (!a)
 		throw CniError(internal, "lxcnet has no record of attachment " + attachment_id(env.container_id, env.ifname) +
 						 ": DEL would not know where " + env.ifname + " came from", store.path());
-	if (!(identity_of(netns.get()) == a->netns_id))
+	NetlinkSocket inside = open_netlink(netns.get());
+	if (!is_recorded_netns(a->netns_id, netns_identity(netns.get(), inside)))
 		throw CniError(internal, env.netns + " is not the network namespace " + env.ifname + " was added to");
-	Netlink inside(netns.get());
 	verify(inside, prev, index);
 }
 

@@ -9,19 +9,19 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "ipam.hpp"
-#include "netlink.hpp"
+#include "printable.hpp"
 
 namespace lxcnet::cni {
 
 namespace {
 
 /* The device by the name DEL was given, else by the ifindex it got at ADD (the container may have renamed it). */
-std::optional<std::string> find_device(Netlink &inside, const Attachment &a)
+std::optional<std::string> find_device(NetlinkSocket &inside, const Attachment &a)
 {
-	Netlink::Link link;
-	if (inside.link(0, a.ifname, link) == 0 && (link.ifindex == a.inside_ifindex || link.mac == a.mac))
+	detail::Link link;
+	if (inside.get_link(0, a.ifname, link) == 0 && (link.ifindex == a.inside_ifindex || link.mac == a.mac))
 		return link.name;
-	if (a.inside_ifindex > 0 && inside.link(a.inside_ifindex, {}, link) == 0 && link.mac == a.mac)
+	if (a.inside_ifindex > 0 && inside.get_link(a.inside_ifindex, {}, link) == 0 && link.mac == a.mac)
 		return link.name;
 	return std::nullopt;
 }
@@ -43,7 +43,7 @@ void forget(const Attachment &a, const std::string &why, bool namespace_gone)
 		line += " (the kernel destroys a virtual device with its namespace and puts a physical one in the initial namespace)";
 	if (!names.empty())
 		line += "; forgot the saved configuration of " + names;
-	std::fprintf(stderr, "%s\n", line.c_str());
+	std::fprintf(stderr, "%s\n", detail::printable(line).c_str());
 }
 
 } /* namespace */
@@ -51,17 +51,16 @@ void forget(const Attachment &a, const std::string &why, bool namespace_gone)
 void release(const Attachment &a, const std::string &netns_path, const AttachmentStore &store)
 {
 	const std::string id = attachment_id(a.container_id, a.ifname);
-	Fd netns;
-	int r = netns_path.empty() ? -ENOENT : open_netns(netns_path, netns);
+	UniqueFd netns;
+	int r = netns_path.empty() ? -ENOENT : detail::open_netns_path(netns_path.c_str(), netns);
 	if (r < 0 && r != -ENOENT && r != -EINVAL && r != -ENOTDIR)
 		throw CniError(internal, "failed to open netns \"" + netns_path + "\": " + std::strerror(-r), "the record of " + id + " is kept");
 
 	if (r < 0) {
 		forget(a, "network namespace " + (netns_path.empty() ? std::string("(none given)") : netns_path) + " is gone", true);
-	} else if (!(identity_of(netns.get()) == a.netns_id)) {
+	} else if (NetlinkSocket inside = open_netlink(netns.get()); !is_recorded_netns(a.netns_id, netns_identity(netns.get(), inside))) {
 		forget(a, netns_path + " is another network namespace than at ADD", true);
 	} else {
-		Netlink inside(netns.get());
 		auto name = find_device(inside, a);
 		if (!name) {
 			forget(a, a.ifname + " is no longer in " + netns_path, false);
@@ -81,9 +80,9 @@ void cmd_del(const Env &env, const NetConf &conf)
 	AttachmentStore store;
 	if (auto a = store.load(env.container_id, env.ifname)) {
 		if (!env.netns.empty()) {
-			Fd fd, own;
+			UniqueFd fd;
 			/* Returning the device "home" into the namespace it is in would only rename it. */
-			if (open_netns(env.netns, fd) == 0 && open_own_netns(own) == 0 && identity_of(fd.get()) == identity_of(own.get()))
+			if (detail::open_netns_path(env.netns.c_str(), fd) == 0 && is_own_netns(fd.get()))
 				throw CniError(invalid_environment, "plugin's netns and netns from CNI_NETNS should not be the same", "CNI_NETNS=" + env.netns);
 		}
 		/* A runtime that lost the namespace may pass none: the recorded path is checked by identity. */

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "ipam.hpp"
+#include "printable.hpp"
 
 namespace lxcnet::cni {
 
@@ -39,7 +40,8 @@ void cmd_gc(const Env &env, const NetConf &conf)
 		}
 	}
 	for (const auto &file : unreadable)
-		std::fprintf(stderr, "lxcnet-cni: GC: left unreadable record %s/%s alone\n", store.path().c_str(), file.c_str());
+		std::fprintf(stderr, "lxcnet-cni: GC: left unreadable record %s/%s alone\n", store.path().c_str(),
+			     detail::printable(file).c_str());
 
 	/* Spec: GC goes on after errors, and is always forwarded to the delegated plugin. */
 	if (!conf.ipam_type.empty()) {

@@ -12,8 +12,11 @@
 #include "error.hpp"
 #include "netconf.hpp"
 #include "netns.hpp"
+#include "nl.hpp"
 
 namespace lxcnet::cni {
+
+using detail::NetlinkSocket;
 
 /* One function per CNI_COMMAND; each throws CniError on failure. */
 nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf);
@@ -23,7 +26,16 @@ void cmd_status(const Env &env, const NetConf &conf);
 void cmd_gc(const Env &env, const NetConf &conf);
 
 /* CNI_NETNS for ADD and CHECK: it must exist, be a network namespace and not be the plugin's own. Code 4 otherwise. */
-Fd open_target(const std::string &path);
+UniqueFd open_target(const std::string &path);
+/* Whether netns_fd is the plugin's own network namespace. Throws CniError. */
+bool is_own_netns(int netns_fd);
+
+/* The library's netlink socket, in the plugin's namespace (-1) or netns_fd's. Throws CniError. */
+NetlinkSocket open_netlink(int netns_fd = -1);
+/* The identity of netns_fd, cookie included, read through a socket created in it. Throws CniError. */
+NsId netns_identity(int netns_fd, const NetlinkSocket &inside);
+/* A failed netlink request in words: the kernel's errno, and its own text when it gave one. */
+std::string failure_text(int r, const NetlinkSocket &sock);
 
 /* How the library is asked to move the device: "preserve" is the library's own switch. */
 lxcnet::Options library_options(bool preserve);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "netlink.hpp"
+#include "nl.hpp"
 #include "result.hpp"
 
 namespace lxcnet::cni {
@@ -12,12 +12,12 @@ namespace lxcnet::cni {
  */
 
 /* The IPs of `ipam` (all for the device) and then its routes, as the reference plugins apply them. Throws CniError. */
-void apply_ipam(Netlink &inside, int netns_fd, const Netlink::Link &link, const Result &ipam);
+void apply_ipam(detail::NetlinkSocket &inside, int netns_fd, const detail::Link &link, const Result &ipam);
 
 /* What "preserve" carried in: the device's own addresses and routes (not the kernel's), appended to `result`. */
-void report_carried(Netlink &inside, const Netlink::Link &link, int iface_index, Result &result);
+void report_carried(detail::NetlinkSocket &inside, const detail::Link &link, int iface_index, Result &result);
 
 /* CHECK: the device is there, up, with the MAC, IPs and routes `prev` lists for interface iface_index. Throws CniError. */
-void verify(Netlink &inside, const Result &prev, int iface_index);
+void verify(detail::NetlinkSocket &inside, const Result &prev, int iface_index);
 
 } /* namespace lxcnet::cni */

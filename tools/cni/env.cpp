@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "error.hpp"
+#include "names.hpp"
 
 namespace lxcnet::cni {
 
@@ -35,26 +36,6 @@ bool is_cni_name(const std::string &name)
 		if (!alnum(c) && c != '_' && c != '.' && c != '-')
 			return false;
 	return true;
-}
-
-const char *ifname_problem(const std::string &name)
-{
-	if (name.empty())
-		return "interface name is empty";
-	if (name.size() > 15)
-		return "interface name is too long (at most 15 bytes)";
-	if (name == "." || name == "..")
-		return "interface name is . or ..";
-	for (unsigned char c : name) {
-		if (c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0)
-			return "interface name contains / or : or whitespace characters";
-		/* The kernel would treat it as a template and pick a name itself. */
-		if (c == '%')
-			return "interface name contains %";
-		if (c < 0x20 || c == 0x7f)
-			return "interface name contains control characters";
-	}
-	return nullptr;
 }
 
 Env read_env()
@@ -89,7 +70,7 @@ Env read_env()
 			throw CniError(invalid_environment, "invalid characters in containerID", "CNI_CONTAINERID=" + env.container_id);
 		if (env.container_id.size() > 200)
 			throw CniError(invalid_environment, "CNI_CONTAINERID is longer than 200 characters", env.container_id);
-		if (const char *problem = ifname_problem(env.ifname))
+		if (const char *problem = detail::ifname_problem(env.ifname))
 			throw CniError(invalid_environment, problem, "CNI_IFNAME=" + env.ifname);
 	}
 	/* Kept in lxcnet's record one per line. */

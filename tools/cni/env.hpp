@@ -25,7 +25,4 @@ Env read_env();
 /* The spec's grammar for container IDs and network names: [a-zA-Z0-9][a-zA-Z0-9_.-]*. */
 bool is_cni_name(const std::string &name);
 
-/* Why name cannot be a Linux interface name, or nullptr if it can. */
-const char *ifname_problem(const std::string &name);
-
 } /* namespace lxcnet::cni */

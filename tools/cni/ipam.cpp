@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "error.hpp"
-#include "netns.hpp"
+#include "unique_fd.hpp"
 
 extern char **environ;
 
 namespace lxcnet::cni {
+
+using detail::UniqueFd;
 
 namespace {
 
@@ -41,9 +43,9 @@ std::string find_plugin(const std::string &type, const std::string &cni_path)
 }
 
 /* stdin through a memfd: the child may write its result before reading all of a large config, so no pipe can deadlock. */
-Fd stdin_for(const std::string &data)
+UniqueFd stdin_for(const std::string &data)
 {
-	Fd fd(::memfd_create("lxcnet-cni-stdin", MFD_CLOEXEC));
+	UniqueFd fd(::memfd_create("lxcnet-cni-stdin", MFD_CLOEXEC));
 	if (!fd.valid())
 		throw CniError(io_failure, std::string("memfd_create: ") + std::strerror(errno));
 	size_t done = 0;
@@ -66,11 +68,11 @@ void ipam_exec(const std::string &command, const Env &env, const NetConf &conf, 
 {
 	const std::string plugin = find_plugin(conf.ipam_type, env.path);
 	const std::string who = "IPAM plugin \"" + conf.ipam_type + "\" (" + command + ")";
-	Fd input = stdin_for(conf.raw);
+	UniqueFd input = stdin_for(conf.raw);
 	int pipefd[2];
 	if (::pipe2(pipefd, O_CLOEXEC) < 0)
 		throw CniError(io_failure, std::string("pipe: ") + std::strerror(errno));
-	Fd out_read(pipefd[0]), out_write(pipefd[1]);
+	UniqueFd out_read(pipefd[0]), out_write(pipefd[1]);
 
 	/* Built before fork: the child only calls async-signal-safe functions. */
 	std::vector<std::string> env_strings;

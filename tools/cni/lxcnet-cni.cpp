@@ -24,6 +24,7 @@
 #include "env.hpp"
 #include "error.hpp"
 #include "netconf.hpp"
+#include "printable.hpp"
 #include "version.hpp"
 
 using namespace lxcnet::cni;
@@ -103,9 +104,10 @@ int fail(const std::string &stdin_data, unsigned code, const std::string &msg, c
 	nlohmann::ordered_json out;
 	out["cniVersion"] = error_version(stdin_data);
 	out["code"] = code;
-	out["msg"] = msg;
+	/* Messages carry names from containers and from other plugins; runtimes log them as they are. */
+	out["msg"] = lxcnet::detail::printable(msg);
 	if (!details.empty())
-		out["details"] = details;
+		out["details"] = lxcnet::detail::printable(details);
 	print(out);
 	return 1;
 }

@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.hpp"
 #include "error.hpp"
+#include "ip.hpp"
 
 namespace lxcnet::cni {
 
@@ -51,14 +53,14 @@ std::vector<std::string> entries(const std::string &dir)
 }
 
 /* The first name under a sysfs "net" directory that is a link in this namespace (sysfs may show another's). */
-Netlink::Link first_link_in(const std::string &net_dir, const std::string &what, Netlink &host)
+detail::Link first_link_in(const std::string &net_dir, const std::string &what, NetlinkSocket &host)
 {
 	auto names = entries(net_dir);
 	if (names.empty())
 		throw CniError(internal, "failed to find host device: no network device in " + net_dir + " (" + what + ")");
 	for (const auto &name : names) {
-		Netlink::Link link;
-		if (host.link(0, name, link) == 0)
+		detail::Link link;
+		if (host.get_link(0, name, link) == 0)
 			return link;
 	}
 	throw CniError(internal, "failed to find host device: " + net_dir + " lists " + names.front() +
@@ -120,7 +122,7 @@ bool dpdk_mode(const NetConf &conf)
 	return !ids.pci.empty() && userspace_driver(ids.pci);
 }
 
-Selected select_device(const NetConf &conf, Netlink &host)
+Selected select_device(const NetConf &conf, NetlinkSocket &host)
 {
 	if (!conf.has_selector())
 		throw CniError(invalid_config, no_selector_message);
@@ -133,18 +135,18 @@ Selected select_device(const NetConf &conf, Netlink &host)
 	}
 
 	if (!conf.device.empty()) {
-		if (int r = host.link(0, conf.device, out.link); r < 0)
+		if (int r = host.get_link(0, conf.device, out.link); r < 0)
 			throw CniError(internal, "failed to find host device: " +
-							 (r == -ENODEV ? "no device named " + conf.device : conf.device + ": " + host.error()));
+							 (r == -ENODEV ? "no device named " + conf.device : conf.device + ": " + failure_text(r, host)));
 		return out;
 	}
 	if (!conf.hwaddr.empty()) {
 		auto mac = normalize_mac(conf.hwaddr);
 		if (!mac)
 			throw CniError(invalid_config, "failed to parse MAC address \"" + conf.hwaddr + "\"");
-		std::vector<Netlink::Link> links;
-		if (host.links(links) < 0)
-			throw CniError(internal, "failed to list node links: " + host.error());
+		std::vector<detail::Link> links;
+		if (int r = host.dump_links([&](const detail::Link &link) { links.push_back(link); }); r < 0)
+			throw CniError(internal, "failed to list node links: " + failure_text(r, host));
 		/* Lowest ifindex first, as host-device: a NIC comes before the VLANs that share its MAC. */
 		std::sort(links.begin(), links.end(), [](auto &a, auto &b) { return a.ifindex < b.ifindex; });
 		for (const auto &link : links)

@@ -4,13 +4,13 @@
 #include <string>
 
 #include "netconf.hpp"
-#include "netlink.hpp"
+#include "nl.hpp"
 
 namespace lxcnet::cni {
 
 /* The host device a config selects. */
 struct Selected {
-	Netlink::Link link;  /* unset in DPDK mode */
+	detail::Link link;   /* unset in DPDK mode */
 	bool dpdk = false;   /* pciBusID/deviceID bound to a userspace driver: nothing to move, IPAM only */
 	std::string pci_id;  /* the PCI address, when selected by one */
 };
@@ -20,7 +20,7 @@ struct Selected {
  * pciBusID (or runtimeConfig.deviceID, PCI or auxiliary bus). sysfs is read
  * under $LXCNET_CNI_SYSFS if set (for tests), else /sys. Throws CniError.
  */
-Selected select_device(const NetConf &conf, Netlink &host);
+Selected select_device(const NetConf &conf, detail::NetlinkSocket &host);
 
 /* True in DPDK mode; needed by DEL and CHECK, which must not touch the device. */
 bool dpdk_mode(const NetConf &conf);
