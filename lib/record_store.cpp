@@ -2,6 +2,8 @@
 #include "record_store.hpp"
 
 #include <cerrno>
+#include <cstdint>
+#include <string_view>
 #include <cstdio>
 #include <cstdlib>
 
@@ -113,16 +115,37 @@ int HostLock::acquire(const std::string &state_dir, bool create) noexcept
 	}
 }
 
-std::string container_key(const std::string &name, const std::string &canonical_lxcpath)
+namespace {
+
+/* FNV-1a, 64 bits: stable across builds and machines, unlike std::hash. */
+std::string hash_hex(std::string_view text)
 {
-	uint64_t hash = 14695981039346656037ull; /* FNV-1a: stable across builds, unlike std::hash */
-	for (unsigned char c : canonical_lxcpath) {
+	uint64_t hash = 14695981039346656037ull;
+	for (unsigned char c : text) {
 		hash ^= c;
 		hash *= 1099511628211ull;
 	}
 	char hex[17];
 	std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(hash));
-	return name.substr(0, 200) + "@" + hex;
+	return hex;
+}
+
+/* Longer names than this do not fit a directory entry whole (255 bytes) beside their hashes. */
+constexpr size_t whole_name_limit = 200;
+
+} /* namespace */
+
+std::string container_key(const std::string &name, const std::string &canonical_lxcpath)
+{
+	const std::string lxcpath_hash = hash_hex(canonical_lxcpath);
+	if (name.size() <= whole_name_limit)
+		return name + "@" + lxcpath_hash;
+	/*
+	 * The first 200 bytes and a hash of the whole name: two names that share
+	 * the prefix get two keys. At 234 bytes such a key is longer than any key
+	 * of a whole name (at most 217), so the two forms never meet.
+	 */
+	return name.substr(0, whole_name_limit) + "#" + hash_hex(name) + "@" + lxcpath_hash;
 }
 
 RecordStore::~RecordStore()
@@ -139,7 +162,13 @@ RecordStore::~RecordStore()
 
 std::string RecordStore::file_name(const Record &record)
 {
-	return record.host.name + "." + std::to_string(record.host.ifindex);
+	/*
+	 * Files beginning with '.' are a write's temporaries, so a host name that
+	 * begins with one (the kernel allows ".x") gets a ':' before it: no
+	 * interface name contains ':', so no other record can have that name.
+	 */
+	const std::string &name = record.host.name;
+	return (name.empty() || name[0] == '.' ? ":" : "") + name + "." + std::to_string(record.host.ifindex);
 }
 
 int RecordStore::open(const HostLock &lock, const std::string &key, bool create) noexcept

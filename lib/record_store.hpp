@@ -30,7 +30,8 @@ private:
 };
 
 /*
- * The records of one container: <state dir>/<key>/<host name>.<ifindex>,
+ * The records of one container: <state dir>/<key>/<host name>.<ifindex>
+ * (':' before a host name that begins with '.', which is a temporary's mark),
  * root-only, each written whole (temp file + rename) and read with
  * O_NOFOLLOW, all under the HostLock.
  */
@@ -71,7 +72,11 @@ private:
 /* The state directory: state_dir, else $LXCNET_STATE_DIR, else /run/lxcnet. */
 std::string state_dir_path(const std::string &state_dir);
 
-/* The directory name of one container's records: "<name>@<hash of its canonical lxcpath>". */
+/*
+ * The directory name of one container's records: "<name>@<hash of its
+ * canonical lxcpath>", or for a name over 200 bytes "<its first 200
+ * bytes>#<hash of the whole name>@<hash of the lxcpath>": never a prefix alone.
+ */
 std::string container_key(const std::string &name, const std::string &canonical_lxcpath);
 
 } /* namespace lxcnet::detail */
