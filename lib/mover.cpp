@@ -104,14 +104,14 @@ RecordStore &Mover::store(const Operation &op)
 	return *store_;
 }
 
-RecordStore *Mover::existing_store(const Operation &op)
+RecordStore *Mover::existing_store(const Operation &op, bool required)
 {
 	if (!store_) {
 		if (no_records_)
 			return nullptr;
 		if (!host_lock_) {
 			/* No state directory, so no record. */
-			if (host_lock_error_ == -ENOENT)
+			if (host_lock_error_ == -ENOENT || !required)
 				return nullptr;
 			fail(op, -host_lock_error_, "lock the state directory " + state_dir_path(state_dir_));
 		}
@@ -121,6 +121,8 @@ RecordStore *Mover::existing_store(const Operation &op)
 			no_records_ = true; /* none can appear while we hold the lock */
 			return nullptr;
 		}
+		if (r < 0 && !required)
+			return nullptr;
 		if (r < 0)
 			fail(op, -r, "open the record directory for " + record_key_);
 		store_ = std::move(store);

@@ -75,8 +75,12 @@ private:
 	const NsId &inside_id(const Operation &op);
 	/* The container's records, created if need be (attach); needs the host lock. */
 	RecordStore &store(const Operation &op);
-	/* The same, or nullptr if the container has no records at all: a lookup creates nothing. */
-	RecordStore *existing_store(const Operation &op);
+	/*
+	 * The same, or nullptr if the container has no records at all: a lookup
+	 * creates nothing. A call that can do without records (required false)
+	 * also gets nullptr where the store cannot be used, instead of failing.
+	 */
+	RecordStore *existing_store(const Operation &op, bool required = true);
 
 	/* Steps both directions take (mover.cpp). */
 	Link find_device(const Operation &op, const Side &side, const std::string &name);
@@ -100,7 +104,8 @@ private:
 	void settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record);
 
 	/* Detach's steps (mover_detach.cpp). */
-	std::optional<RecordStore::Entry> find_record(const Operation &op, const Link &link, bool name_given);
+	/* needs_record false: a bare detach to a named destination, which goes on without a store it cannot use. */
+	std::optional<RecordStore::Entry> find_record(const Operation &op, const Link &link, bool name_given, bool needs_record);
 	Returned detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
 			     bool fallback_names);
 	/* dst, else the recorded name, else the name inside; with fallback_names a taken one gives way to "lxn<ifindex>". */

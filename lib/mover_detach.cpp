@@ -10,21 +10,30 @@ namespace lxcnet::detail {
 void Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
 {
 	const Operation op{Operation::Kind::detach, dev, dst};
+	/*
+	 * Only a bare detach to a named destination can do without records: any
+	 * other must know the device's record, so it fails before anything moves
+	 * if the store cannot be used (an untrusted state directory, say).
+	 */
+	const bool needs_record = preserve || dst.empty();
 	lock_host(op, false);
-	existing_store(op); /* the lock, if the container has records, before the device is looked up */
+	existing_store(op, needs_record); /* the lock, if the container has records, before the device is looked up */
 	const Link link = find_device(op, inside_side(), dev);
-	auto entry = find_record(op, link, !dst.empty());
+	auto entry = find_record(op, link, !dst.empty(), needs_record);
 	detach_link(op, link, entry ? &entry->record : nullptr, dst, preserve, false);
 }
 
-std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const Link &link, bool name_given)
+std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const Link &link, bool name_given, bool needs_record)
 {
-	if (!existing_store(op))
+	if (!existing_store(op, needs_record))
 		return std::nullopt;
 	std::vector<RecordStore::Entry> records;
 	std::vector<std::string> unreadable;
-	if (int r = store(op).load(records, unreadable); r < 0)
+	if (int r = store(op).load(records, unreadable); r < 0) {
+		if (!needs_record)
+			return std::nullopt;
 		fail(op, -r, "read the records in " + store(op).path());
+	}
 	const RecordStore::Entry *stale = nullptr;
 	const char *why = nullptr;
 	for (auto &entry : records) {
