@@ -100,24 +100,40 @@ std::vector<std::string> StateDir::files() const
 	return out;
 }
 
-ScopedContainer::ScopedContainer(bool start_now, const std::string &extra_config)
+ScopedContainer::ScopedContainer(bool start_now, const std::string &extra_config, const std::string &name,
+				 const ScopedContainer *beside)
 {
-	std::string templ = "/tmp/" + suite().root + "-lxc.XXXXXX";
-	if (!::mkdtemp(templ.data()))
-		throw std::runtime_error("mkdtemp");
-	lxcpath_ = templ;
+	if (!name.empty() && name.compare(0, suite().root.size(), suite().root) != 0)
+		throw std::logic_error("test container name without the suite's prefix: " + name);
+	if (beside) {
+		lxcpath_ = beside->lxcpath_;
+		owns_lxcpath_ = false;
+	} else {
+		std::string templ = "/tmp/" + suite().root + "-lxc.XXXXXX";
+		if (!::mkdtemp(templ.data()))
+			throw std::runtime_error("mkdtemp");
+		lxcpath_ = templ;
+	}
 	name_ = unique_name("c");
 	const std::string conf = lxcpath_ + "/lxcnet-test.conf";
 	sh("printf '%s\\n' 'lxc.net.0.type = empty' 'lxc.apparmor.profile = unconfined' > " + quote(conf));
 	try {
 		sh("lxc-create -P " + quote(lxcpath_) + " -n " + quote(name_) + " -t busybox -f " + quote(conf));
+		if (!name.empty() && name != name_) {
+			/* A container is its directory: renamed with it, and its rootfs path with it. */
+			sh("mv " + quote(lxcpath_ + "/" + name_) + " " + quote(lxcpath_ + "/" + name));
+			sh("sed -i " + quote("s#" + lxcpath_ + "/" + name_ + "/#" + lxcpath_ + "/" + name + "/#g") + " " +
+			   quote(lxcpath_ + "/" + name + "/config"));
+			name_ = name;
+		}
 		if (!extra_config.empty())
 			sh("printf '%s\\n' " + quote(extra_config) + " >> " + quote(lxcpath_ + "/" + name_ + "/config"));
 		if (start_now)
 			start();
 	} catch (...) {
 		(void)run("lxc-destroy -f -P " + quote(lxcpath_) + " -n " + quote(name_));
-		(void)run("rm -rf " + quote(lxcpath_));
+		if (owns_lxcpath_)
+			(void)run("rm -rf " + quote(lxcpath_));
 		throw;
 	}
 }
@@ -126,7 +142,8 @@ ScopedContainer::~ScopedContainer()
 {
 	(void)run("lxc-stop -k -P " + quote(lxcpath_) + " -n " + quote(name_));
 	(void)run("lxc-destroy -f -P " + quote(lxcpath_) + " -n " + quote(name_));
-	(void)run("rm -rf " + quote(lxcpath_));
+	if (owns_lxcpath_)
+		(void)run("rm -rf " + quote(lxcpath_));
 }
 
 void ScopedContainer::start()

@@ -65,8 +65,15 @@ private:
 /* A busybox container (lxc.net.0.type = empty, unconfined) in its own lxcpath, stopped and destroyed on scope exit. */
 class ScopedContainer {
 public:
-	/* extra_config: lines appended to the config (the stop hook, say). */
-	explicit ScopedContainer(bool start = true, const std::string &extra_config = {});
+	/*
+	 * extra_config: lines appended to the config (the stop hook, say). name:
+	 * the container's name instead of a unique one (it must begin with
+	 * suite().root); LXC's busybox template takes no name longer than a
+	 * hostname, so a longer one is made short and renamed. beside: made in
+	 * that container's lxcpath (which then outlives this one), not its own.
+	 */
+	explicit ScopedContainer(bool start = true, const std::string &extra_config = {}, const std::string &name = {},
+				 const ScopedContainer *beside = nullptr);
 	~ScopedContainer();
 	ScopedContainer(const ScopedContainer &) = delete;
 	ScopedContainer &operator=(const ScopedContainer &) = delete;
@@ -93,12 +100,13 @@ public:
 	unsigned long netns_inode() const;
 	/* Runs a command inside with lxc-attach (the container's busybox: ping and friends). */
 	std::string attach_run(const std::string &command) const;
-	/* The directory of this container's records under $LXCNET_STATE_DIR, or "" while there is none. */
+	/* The directory of this container's records under $LXCNET_STATE_DIR, or "" while there is none (names of 200 bytes at most). */
 	std::string record_dir() const;
 
 private:
 	std::string name_;
 	std::string lxcpath_;
+	bool owns_lxcpath_ = true;
 };
 
 /*
