@@ -114,8 +114,14 @@ private:
 	void move_home(const Operation &op, const Link &link, const std::string &host_name, const LinkState &inside, bool preserve);
 	/* After a detach's move: give the device want on the host; on failure, put it back in the container as inside. */
 	void reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside);
-	/* A record detach_all can follow: same namespace, and its device still has the MAC it was lent with. */
-	bool record_current(const Operation &op, const Record &record, Link &link);
+	/*
+	 * What became of a record's device: here (same namespace, same ifindex
+	 * and MAC), home (not inside, but on the host under its name and MAC:
+	 * moved back by hand), gone (neither: deleted, or died with its peer or
+	 * lower device), or stale (anything else).
+	 */
+	enum class Lent { here, home, gone, stale };
+	Lent lent_device(const Operation &op, const Record &record, Link &link);
 
 	std::string label_;
 	std::string state_dir_;

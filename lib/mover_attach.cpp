@@ -84,14 +84,15 @@ void Mover::move_in(const Operation &op, const Link &link, const std::string &ds
 void Mover::settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record)
 {
 	std::string step;
-	int r = configure(inside_side(), moved, before, step);
-	if (r == 0 && record.inside_ifindex != before.ifindex) {
-		step = "update the record";
-		r = store(op).save(record);
-	}
-	if (r < 0)
+	if (int r = configure(inside_side(), moved, before, step); r < 0)
 		roll_back(op, -r, step + " in the container" + detail_of(inside_), inside_side(), moved, host_side(), before,
 			  &record);
+	/* The kernel kept the ifindex only if it was free inside: the record follows the device by the one it has. */
+	const int fault = seam::record_update_fault();
+	if (record.inside_ifindex != before.ifindex || fault) {
+		if (int r = fault ? fault : store(op).save(record); r < 0)
+			roll_back(op, -r, "update the record in " + store(op).path(), inside_side(), moved, host_side(), before, &record);
+	}
 }
 
 } /* namespace lxcnet::detail */

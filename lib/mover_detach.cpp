@@ -128,7 +128,15 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 	};
 	for (const auto &entry : records) {
 		Link link;
-		if (!record_current(op, entry.record, link)) {
+		const Lent lent = lent_device(op, entry.record, link);
+		if (lent == Lent::gone) {
+			/* Deleted inside, or with its peer or lower device: nothing to return, nothing failed. */
+			(void)store(op).remove(entry.record);
+			continue;
+		}
+		if (lent == Lent::home)
+			continue; /* already back under its name, moved by hand: its record stays for recovery to restore */
+		if (lent == Lent::stale) {
 			failed(ESTALE, "stale record " + entry.file + " removed: " + entry.record.host.name + " is no longer in the container");
 			(void)store(op).remove(entry.record);
 			continue;
@@ -150,12 +158,17 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 	return returned;
 }
 
-bool Mover::record_current(const Operation &op, const Record &record, Link &link)
+Mover::Lent Mover::lent_device(const Operation &op, const Record &record, Link &link)
 {
-	std::string mac;
-	if (inside_.get_link(record.inside_ifindex, {}, link) == 0)
-		mac = link.mac;
-	return record.netns == inside_id(op) && record.host.mac == mac;
+	if (!(record.netns == inside_id(op)))
+		return Lent::stale;
+	const int r = inside_.get_link(record.inside_ifindex, {}, link);
+	if (r != -ENODEV)
+		return r == 0 && record.host.mac == link.mac ? Lent::here : Lent::stale;
+	Link home;
+	if (host_.get_link(0, record.host.name, home) == 0 && home.mac == record.host.mac)
+		return Lent::home;
+	return Lent::gone;
 }
 
 } /* namespace lxcnet::detail */

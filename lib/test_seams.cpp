@@ -34,4 +34,9 @@ bool skip_target_check() noexcept
 	return current == Fault::target_check;
 }
 
+int record_update_fault() noexcept
+{
+	return current == Fault::record_update ? -EIO : 0;
+}
+
 } /* namespace lxcnet::detail::seam */

@@ -18,6 +18,7 @@ enum class Fault {
 	none,
 	apply,        /* the configuration step after a move fails with EIO */
 	target_check, /* attach skips its check of the target name, so the kernel's own EEXIST is reached */
+	record_update, /* attach's update of the record after the move fails with EIO */
 };
 
 /* Turns a fault on for one scope, for every thread. */
@@ -35,6 +36,8 @@ private:
 /* Fault::apply: -EIO, with the step named as injected; otherwise 0. */
 int apply_fault(std::string &step);
 bool skip_target_check() noexcept;
+/* Fault::record_update: -EIO; otherwise 0. */
+int record_update_fault() noexcept;
 
 #else
 
@@ -46,6 +49,11 @@ inline int apply_fault(std::string &) noexcept
 constexpr bool skip_target_check() noexcept
 {
 	return false;
+}
+
+constexpr int record_update_fault() noexcept
+{
+	return 0;
 }
 
 #endif

@@ -23,6 +23,26 @@ TEST_CASE("a failure after the move rolls the device back home, configured, and 
 	CHECK(device_state(veth.name()) == before);
 }
 
+TEST_CASE("a failed record update rolls back and says where the record is, not that it is in the container", "[rollback]")
+{
+	StateDir state;
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	veth.configure(65);
+	const std::string before = device_state(veth.name());
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	{
+		ScopedFault fault(Fault::record_update);
+		auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::io_error);
+		CHECK(what.find("update the record in " + state.path()) != std::string::npos);
+		CHECK(what.find("record in the container") == std::string::npos);
+		CHECK(what.find("rolled back") != std::string::npos);
+	}
+	CHECK_FALSE(ct.has_link("eth1"));
+	CHECK(device_state(veth.name()) == before);
+	CHECK(state.files().empty());
+}
+
 TEST_CASE("a failure on the way home leaves the device in the container, configured", "[rollback]")
 {
 	auto &ct = shared_container();

@@ -50,3 +50,41 @@ TEST_CASE("detach_all returns every attached device of a running container", "[s
 	CHECK(device_state(b.name()) == before_b);
 	CHECK(box.detach_all().empty());
 }
+
+TEST_CASE("a device deleted while lent is retired, not a failure of the stop hook or of detach_all", "[stop]")
+{
+	StateDir state;
+	auto &ct = shared_container();
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	ScopedVeth kept, doomed_veth, lower;
+	kept.configure(75);
+	const std::string before = device_state(kept.name());
+	ScopedMacvlan doomed_macvlan(lower);
+	box.attach_interface(kept.name(), "eth1");
+	box.attach_interface(doomed_veth.name(), "eth2");
+	box.attach_interface(doomed_macvlan.name(), "eth3");
+	/* The veth dies with its peer, the macvlan with its lower device: both vanish from the container. */
+	sh("ip link del " + doomed_veth.peer());
+	sh("ip link del " + lower.name());
+	REQUIRE_FALSE(ct.has_link("eth2"));
+	REQUIRE_FALSE(ct.has_link("eth3"));
+
+	SECTION("the stop hook, as LXC runs it")
+	{
+		const Result hook = run("LXC_NAME=" + quote(ct.name()) + " LXC_NET_NS=/proc/" + std::to_string(ct.init_pid()) +
+					    "/ns/net LXC_CONFIG_FILE=" + quote(ct.lxcpath() + "/" + ct.name() + "/config") + " " +
+					    cli() + " hook",
+					true);
+		INFO(hook.out);
+		CHECK(hook.status == 0);
+	}
+	SECTION("detach_all")
+	{
+		std::vector<lxcnet::Returned> returned;
+		expect_ok([&] { returned = box.detach_all(); });
+		REQUIRE(returned.size() == 1);
+		CHECK(returned[0].host_name == kept.name());
+	}
+	CHECK(device_state(kept.name()) == before);
+	CHECK(state.files().empty());
+}
