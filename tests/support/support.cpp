@@ -93,7 +93,7 @@ StateDir::~StateDir()
 std::vector<std::string> StateDir::files() const
 {
 	std::vector<std::string> out;
-	std::string list = run("cd " + quote(path_) + " && find . -type f | sort").out;
+	std::string list = run("cd " + quote(path_) + " && find . -type f ! -name '.lock.*' | sort").out;
 	size_t start = 0;
 	for (size_t nl; (nl = list.find('\n', start)) != std::string::npos; start = nl + 1)
 		out.push_back(list.substr(start + 2, nl - start - 2));

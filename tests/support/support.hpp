@@ -52,7 +52,7 @@ public:
 	StateDir();
 	~StateDir();
 	const std::string &path() const { return path_; }
-	/* Every file under it, relative, sorted. */
+	/* Every file under it, relative, sorted; not lxcnet-cni's lock slots (.lock.N), which stay and hold nothing. */
 	std::vector<std::string> files() const;
 	StateDir(const StateDir &) = delete;
 	StateDir &operator=(const StateDir &) = delete;

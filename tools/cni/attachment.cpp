@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "error.hpp"
@@ -179,6 +180,24 @@ void AttachmentStore::remove(const std::string &container_id, const std::string 
 	const std::string file = file_of(container_id, ifname);
 	if (::unlinkat(dir_.get(), file.c_str(), 0) < 0 && errno != ENOENT)
 		io_error("remove " + path_ + "/" + file, errno);
+}
+
+UniqueFd AttachmentStore::lock(const std::string &container_id, const std::string &ifname) const
+{
+	uint32_t hash = 2166136261u; /* FNV-1a: the slot must be the same in every process */
+	for (unsigned char c : attachment_id(container_id, ifname)) {
+		hash ^= c;
+		hash *= 16777619u;
+	}
+	/* A leading '.', so listing the records passes over them. */
+	const std::string file = ".lock." + std::to_string(hash % 64);
+	UniqueFd fd(::openat(dir_.get(), file.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+	if (!fd.valid())
+		io_error("open " + path_ + "/" + file, errno);
+	while (::flock(fd.get(), LOCK_EX) < 0)
+		if (errno != EINTR)
+			io_error("lock " + path_ + "/" + file, errno);
+	return fd;
 }
 
 std::vector<Attachment> AttachmentStore::all(std::vector<std::string> &unreadable) const

@@ -55,6 +55,13 @@ public:
 	/* Whole or not at all: a temporary file renamed over the record. */
 	void save(const Attachment &a) const;
 	void remove(const std::string &container_id, const std::string &ifname) const;
+	/*
+	 * Held for a whole command on one attachment: a runtime that retries runs
+	 * ADD and DEL of one attachment at once, and each must see the other's
+	 * record whole, before or after. One of a fixed set of lock files, so
+	 * nothing piles up and other attachments rarely wait.
+	 */
+	UniqueFd lock(const std::string &container_id, const std::string &ifname) const;
 	/* Every readable record; unreadable ones are named in `unreadable`. */
 	std::vector<Attachment> all(std::vector<std::string> &unreadable) const;
 	const std::string &path() const { return path_; }

@@ -57,6 +57,7 @@ nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 	UniqueFd netns = open_target(env.netns);
 	const std::string id = attachment_id(env.container_id, env.ifname);
 	AttachmentStore store;
+	const UniqueFd held = store.lock(env.container_id, env.ifname);
 	if (auto old = store.load(env.container_id, env.ifname))
 		throw CniError(internal, "attachment " + id + " is already set up (host device " + old->host_name + " in " + old->netns +
 						 "): DEL it before adding it again", store.path() + "/" + id);

@@ -28,6 +28,7 @@ void cmd_check(const Env &env, const NetConf &conf)
 	UniqueFd netns = open_target(env.netns);
 	/* Not in the Result, but ours: without it DEL could not bring the device home. */
 	AttachmentStore store;
+	const UniqueFd held = store.lock(env.container_id, env.ifname);
 	auto a = store.load(env.container_id, env.ifname);
 	if (!a)
 		throw CniError(internal, "lxcnet has no record of attachment " + attachment_id(env.container_id, env.ifname) +

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "error.hpp"
 #include "ipam.hpp"
+#include "netns_search.hpp"
 #include "printable.hpp"
 
 namespace lxcnet::cni {
@@ -56,20 +57,37 @@ void release(const Attachment &a, const std::string &netns_path, const Attachmen
 	if (r < 0 && r != -ENOENT && r != -EINVAL && r != -ENOTDIR)
 		throw CniError(internal, "failed to open netns \"" + netns_path + "\": " + std::strerror(-r), "the record of " + id + " is kept");
 
-	if (r < 0) {
-		forget(a, "network namespace " + (netns_path.empty() ? std::string("(none given)") : netns_path) + " is gone", true);
-	} else if (NetlinkSocket inside = open_netlink(netns.get()); !is_recorded_netns(a.netns_id, netns_identity(netns.get(), inside))) {
-		forget(a, netns_path + " is another network namespace than at ADD", true);
+	std::optional<NetlinkSocket> inside;
+	if (r == 0) {
+		inside = open_netlink(netns.get());
+		if (!is_recorded_netns(a.netns_id, netns_identity(netns.get(), *inside)))
+			inside.reset();
+	}
+	std::string path = netns_path;
+	if (!inside) {
+		/* Not the ADD's namespace at that path (a directory, a file, another namespace, nothing): the device is wherever that namespace is held now. */
+		std::string found;
+		const std::string given = netns_path.empty() ? std::string("no network namespace given") : netns_path + " is not the network namespace of the ADD";
+		if (int f = detail::find_netns(a.netns_id, netns, found); f == -ENOENT) {
+			forget(a, given + ", and that namespace is gone", true);
+			store.remove(a.container_id, a.ifname);
+			return;
+		} else if (f < 0) {
+			throw CniError(internal, given + "; looking for it failed: " + std::strerror(-f), "the record of " + id + " is kept");
+		}
+		/* Through our own fd: the process or mount it was found by may go away meanwhile, the namespace may not. */
+		path = "/proc/self/fd/" + std::to_string(netns.get());
+		inside = open_netlink(netns.get());
+		std::fprintf(stderr, "%s\n", detail::printable("lxcnet-cni: " + id + ": " + given + "; returning " + a.host_name + " from " + found).c_str());
+	}
+	auto name = find_device(*inside, a);
+	if (!name) {
+		forget(a, a.ifname + " is no longer in " + path, false);
 	} else {
-		auto name = find_device(inside, a);
-		if (!name) {
-			forget(a, a.ifname + " is no longer in " + netns_path, false);
-		} else {
-			try {
-				lxcnet::NetworkNamespace(netns_path, id).detach_interface(*name, a.host_name, library_options(a.preserve));
-			} catch (const lxcnet::Error &e) {
-				throw from_library(e, "; " + *name + " stays in the container and DEL can be retried");
-			}
+		try {
+			lxcnet::NetworkNamespace(path, id).detach_interface(*name, a.host_name, library_options(a.preserve));
+		} catch (const lxcnet::Error &e) {
+			throw from_library(e, "; " + *name + " stays in the container and DEL can be retried");
 		}
 	}
 	store.remove(a.container_id, a.ifname);
@@ -78,6 +96,7 @@ void release(const Attachment &a, const std::string &netns_path, const Attachmen
 void cmd_del(const Env &env, const NetConf &conf)
 {
 	AttachmentStore store;
+	const UniqueFd held = store.lock(env.container_id, env.ifname);
 	if (auto a = store.load(env.container_id, env.ifname)) {
 		if (!env.netns.empty()) {
 			UniqueFd fd;

@@ -34,7 +34,10 @@ void cmd_gc(const Env &env, const NetConf &conf)
 		if (a.network != conf.name || valid.count({a.container_id, a.ifname}))
 			continue;
 		try {
-			release(a, a.netns, store);
+			/* Read again under the attachment's lock: a DEL may have released it meanwhile. */
+			const UniqueFd held = store.lock(a.container_id, a.ifname);
+			if (auto now = store.load(a.container_id, a.ifname))
+				release(*now, now->netns, store);
 		} catch (const CniError &e) {
 			failed(e.what());
 		}

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <thread>
 #include <cstdlib>
 
 #include "harness.hpp"
@@ -264,6 +265,64 @@ TEST_CASE("DEL without CNI_NETNS still returns the device if its namespace is al
 	CHECK(device_facts(dev.name(), sb.host.inside()).exists);
 	CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
 	CHECK(sb.state.files().empty());
+}
+
+TEST_CASE("DEL given a path that is not the ADD's namespace returns the device from where that namespace is", "[cni][del]")
+{
+	const bool preserve = GENERATE(false, true);
+	const int wrong = GENERATE(0, 1, 2); /* a directory, a regular file, another live namespace */
+	CAPTURE(preserve, wrong);
+	Sandbox sb;
+	ScopedVeth dev(sb.host, "v");
+	configure(sb.host, dev.name());
+	const std::string before = lxcnet::test::device_state(dev.name(), sb.host.inside());
+	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}, {"preserve", preserve}});
+	REQUIRE(sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf).ok());
+
+	ScopedNetns other("o");
+	const std::string scratch = sb.state.path() + "/not-a-netns";
+	if (wrong == 0)
+		sh("mkdir " + quote(scratch));
+	else if (wrong == 1)
+		sh("touch " + quote(scratch));
+	const std::string given = wrong == 2 ? other.path() : scratch;
+	Call del = sb.plugin.call("DEL", cid, given, "eth0", conf);
+	INFO(del.show());
+	CHECK(del.ok());
+	REQUIRE(device_facts(dev.name(), sb.host.inside()).exists);
+	CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
+	if (preserve)
+		CHECK(lxcnet::test::device_state(dev.name(), sb.host.inside()) == before);
+	(void)run("rm -rf " + quote(scratch));
+	CHECK(sb.state.files().empty());
+	Call again = sb.plugin.call("DEL", cid, given, "eth0", conf);
+	CHECK(again.ok());
+}
+
+TEST_CASE("ADD and DEL of one attachment at once: each sees the other's record whole, and the device is never stranded", "[cni][del]")
+{
+	Sandbox sb;
+	ScopedVeth dev(sb.host, "v");
+	configure(sb.host, dev.name());
+	const std::string before = lxcnet::test::device_state(dev.name(), sb.host.inside());
+	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}, {"preserve", true}});
+	for (int round = 0; round < 8; round++) {
+		CAPTURE(round);
+		Call add, del;
+		std::thread adder([&] { add = sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf); });
+		std::thread deleter([&] { del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf); });
+		adder.join();
+		deleter.join();
+		INFO(add.show() << del.show());
+		CHECK(del.ok());
+		/* An ADD that says its record is kept for DEL has one; one that succeeded has one unless DEL came after. */
+		if (add.out.find("kept for DEL") != std::string::npos || add.err.find("kept for DEL") != std::string::npos)
+			CHECK_FALSE(sb.state.files().empty());
+		REQUIRE(sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf).ok());
+		REQUIRE(device_facts(dev.name(), sb.host.inside()).exists);
+		CHECK(lxcnet::test::device_state(dev.name(), sb.host.inside()) == before);
+		CHECK_FALSE(device_facts("eth0", sb.target.inside()).exists);
+	}
 }
 
 TEST_CASE("DEL finds the device even if the container renamed it, and a new namespace at the path is not touched", "[cni][del]")
