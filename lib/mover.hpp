@@ -99,7 +99,7 @@ private:
 	/* Attach's steps (mover_attach.cpp). */
 	void check_running(const Operation &op) const;
 	void check_target_free(const Operation &op, const std::string &dst);
-	Record write_record(const Operation &op, const LinkState &before, const std::string &dst);
+	Record write_record(const Operation &op, const LinkState &before, const Identity &identity, const std::string &dst);
 	void move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record);
 	void settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record);
 
@@ -112,6 +112,8 @@ private:
 	Returned choose_host_name(const Operation &op, const Link &link, const Record *record, const std::string &dst,
 				  bool fallback_names);
 	void move_home(const Operation &op, const Link &link, const std::string &host_name, const LinkState &inside, bool preserve);
+	/* After a detach's move of a device lxcnet has no record of: take off what the container set that outlives a move. */
+	void strip_at_home(const Operation &op, const std::string &host_name, const Link &inside);
 	/* After a detach's move: give the device want on the host; on failure, put it back in the container as inside. */
 	void reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside);
 	/*
@@ -121,6 +123,10 @@ private:
 	 * lower device), or stale (anything else).
 	 */
 	enum class Lent { here, home, gone, stale };
+	/* Why the device inside is not the one the record lent, in words; "" if it is (identity.hpp). */
+	std::string identity_problem(const Operation &op, const Record &record, const Link &inside);
+	/* The same, as an ESTALE failure that moves nothing and keeps the record. */
+	void check_identity(const Operation &op, const RecordStore::Entry &entry, const Link &inside);
 	Lent lent_device(const Operation &op, const Record &record, Link &link);
 
 	std::string label_;

@@ -24,7 +24,7 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	/* Only a preserving attach keeps a record: a bare one has nothing to bring back. */
 	std::optional<Record> record;
 	if (preserve)
-		record = write_record(op, before, dst);
+		record = write_record(op, before, identity_on_host(link), dst);
 
 	move_in(op, link, dst, before, record ? &*record : nullptr);
 	if (!preserve && !init_exited())
@@ -60,9 +60,9 @@ void Mover::check_target_free(const Operation &op, const std::string &dst)
 		fail(op, -r, "look up " + dst + " in the container" + detail_of(inside_));
 }
 
-Record Mover::write_record(const Operation &op, const LinkState &before, const std::string &dst)
+Record Mover::write_record(const Operation &op, const LinkState &before, const Identity &identity, const std::string &dst)
 {
-	Record record{label_, inside_id(op), before, dst, before.ifindex};
+	Record record{label_, inside_id(op), before, dst, before.ifindex, identity};
 	if (int r = store(op).save(record); r < 0)
 		fail(op, -r, "write the record in " + store(op).path() + " (nothing was moved)");
 	return record;

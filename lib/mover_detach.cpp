@@ -39,8 +39,10 @@ std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const 
 	for (auto &entry : records) {
 		if (entry.record.inside_ifindex != link.ifindex)
 			continue;
-		if (entry.record.netns == inside_id(op) && entry.record.host.mac == link.mac)
+		if (entry.record.netns == inside_id(op) && entry.record.host.mac == link.mac) {
+			check_identity(op, entry, link);
 			return std::move(entry); /* a valid record wins, whatever stale ones lie beside it */
+		}
 		if (!stale) {
 			stale = &entry;
 			why = entry.record.netns == inside_id(op) ? "its MAC address has changed" : "the container has been restarted since";
@@ -63,8 +65,18 @@ Returned Mover::detach_link(const Operation &op, const Link &link, const Record 
 	Returned result = choose_host_name(op, link, record, dst, fallback_names);
 	const LinkState inside = snapshot(op, inside_side(), link, preserve);
 	move_home(op, link, result.host_name, inside, preserve);
-	if (preserve)
-		reapply_at_home(op, result.host_name, record ? record->host : inside, inside);
+	/*
+	 * Without a record nothing says what the host had, and what the container
+	 * configured is its word: the device comes home bare (the move took its
+	 * addresses and routes and left it down), without the alias or address it
+	 * was given inside either. preserve false asked for the kernel's move
+	 * alone, which leaves those to the caller (lxcnet-cni's bare mode keeps
+	 * the host's alias that way).
+	 */
+	if (preserve && record)
+		reapply_at_home(op, result.host_name, record->host, inside);
+	else if (preserve)
+		strip_at_home(op, result.host_name, link);
 	if (record)
 		(void)store(op).remove(*record);
 	return result;
@@ -107,6 +119,22 @@ void Mover::reapply_at_home(const Operation &op, const std::string &host_name, c
 		roll_back(op, -r, step + " on the host" + detail_of(host_), host_side(), home, inside_side(), inside, nullptr);
 }
 
+void Mover::strip_at_home(const Operation &op, const std::string &host_name, const Link &inside)
+{
+	LinkChange bare;
+	if (!inside.alias.empty())
+		bare.alias = std::string();
+	/* Hardware keeps its own address: the one the container set goes. */
+	if (!inside.perm_mac.empty() && inside.mac != inside.perm_mac)
+		bare.mac = inside.perm_mac;
+	if (!bare.alias && bare.mac.empty())
+		return;
+	const Link home = find_after_move(op, host_side(), host_name);
+	if (int r = host_.change_link(home, bare); r < 0)
+		fail(op, -r, "clear the alias and address the container gave " + host_name + " on the host" + detail_of(host_) + "; " +
+				     host_name + " is on the host, down, without addresses or routes");
+}
+
 std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 {
 	const Operation op{Operation::Kind::detach_all, {}, {}};
@@ -141,6 +169,12 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 			(void)store(op).remove(entry.record);
 			continue;
 		}
+		if (const std::string why = identity_problem(op, entry.record, link); !why.empty()) {
+			failed(ESTALE, link.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
+					       "; it stays in the container, and the record " + store(op).path() + "/" + entry.file +
+					       " is kept for you to look at");
+			continue;
+		}
 		try {
 			returned.push_back(detach_link(op, link, &entry.record, {}, preserve, fallback_names));
 		} catch (const Error &e) {
@@ -156,6 +190,23 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 		fail(op, first_errno, failures + (done.empty() ? "" : "; returned: " + done));
 	}
 	return returned;
+}
+
+std::string Mover::identity_problem(const Operation &op, const Record &record, const Link &inside)
+{
+	int host_nsid = -1;
+	if (record.identity.link_on_host)
+		if (int r = inside_.get_nsid(host_netns_.get(), host_nsid); r < 0)
+			fail(op, -r, "find how the container's namespace knows the host's" + detail_of(inside_));
+	return identity_mismatch(record.identity, inside, host_nsid);
+}
+
+void Mover::check_identity(const Operation &op, const RecordStore::Entry &entry, const Link &inside)
+{
+	if (const std::string why = identity_problem(op, entry.record, inside); !why.empty())
+		fail(op, ESTALE, inside.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
+					 "; it stays in the container, and the record " + store(op).path() + "/" + entry.file +
+					 " is kept for you to look at");
 }
 
 Mover::Lent Mover::lent_device(const Operation &op, const Record &record, Link &link)

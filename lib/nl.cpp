@@ -111,7 +111,8 @@ int NetlinkSocket::receive() noexcept
 	return 0;
 }
 
-int NetlinkSocket::transact(nl_msg *request, int reply_type, const std::function<void(nl_object *)> &each, bool dump) noexcept
+int NetlinkSocket::transact(nl_msg *request, int reply_type, const std::function<void(nl_object *)> *each, bool dump,
+			    const std::function<void(nl_msg *)> *raw) noexcept
 {
 	State &st = *state_;
 	nl_sock *sk = st.sock.get();
@@ -120,7 +121,8 @@ int NetlinkSocket::transact(nl_msg *request, int reply_type, const std::function
 	nlmsghdr *hdr = nlmsg_hdr(request);
 	hdr->nlmsg_flags &= ~NLM_F_ACK; /* the reply itself, or a dump's end, says it is done */
 	st.begin(dump ? State::Answer::dump : State::Answer::single, hdr->nlmsg_seq, hdr->nlmsg_seq);
-	st.each = &each;
+	st.each = each;
+	st.raw = raw;
 	st.reply_type = reply_type;
 	if (int r = nl_send(sk, request); r < 0)
 		return st.fail_locally(errno_of(r), nl_geterror(r));
@@ -138,7 +140,7 @@ int NetlinkSocket::dump(nl_msg *request, int reply_type, const std::function<voi
 		st.strict_dumps = true;
 	}
 	want_kernel_text();
-	return transact(request, reply_type, each, true);
+	return transact(request, reply_type, &each, true);
 }
 
 int NetlinkSocket::send_all(std::vector<NlMsg> &batch, const std::function<bool(size_t, int)> &accept, size_t &failed) noexcept

@@ -20,6 +20,12 @@ struct Link {
 	unsigned mtu = 0;
 	unsigned flags = 0; /* IFF_* */
 	std::string alias;
+	/* What a container cannot choose of a device it was lent (records keep them: identity.hpp). */
+	std::string kind;      /* IFLA_INFO_KIND: "veth", "macvlan", ...; "" for a physical device */
+	int link = 0;          /* IFLA_LINK: a veth's peer, a macvlan's lower device; 0 if none */
+	int link_netnsid = -1; /* the namespace of link, as this side numbers it; -1: this side's own */
+	std::string perm_mac;  /* IFLA_PERM_ADDRESS, if the device has one */
+	std::string parent;    /* IFLA_PARENT_DEV_BUS_NAME and IFLA_PARENT_DEV_NAME, "bus/name", if the kernel gives them */
 };
 
 /* One rtnl_link_change() on an existing link: only what is set here is sent. */
@@ -53,6 +59,8 @@ public:
 	int get_link(int ifindex, const std::string &name, Link &out) noexcept;
 	/* rtnl_link_change() on orig: the move (with a namespace fd and a name) is one of these. */
 	int change_link(const Link &orig, const LinkChange &change) noexcept;
+	/* The id by which this socket's namespace knows the namespace of netns_fd: -1 if it has none yet. */
+	int get_nsid(int netns_fd, int &nsid) noexcept;
 	/* Every link in this socket's netns (the container's: small); each must not send a request. */
 	int dump_links(const std::function<void(const Link &)> &each) noexcept;
 
@@ -82,7 +90,8 @@ public:
 
 private:
 	/* Sends a lookup or dump request (numbered here) and hands each reply of reply_type, parsed, to each. */
-	int transact(nl_msg *request, int reply_type, const std::function<void(nl_object *)> &each, bool dump) noexcept;
+	int transact(nl_msg *request, int reply_type, const std::function<void(nl_object *)> *each, bool dump,
+		     const std::function<void(nl_msg *)> *raw = nullptr) noexcept;
 	/* Reads until the exchange in progress is answered. */
 	int receive() noexcept;
 	/* NETLINK_EXT_ACK, set before the first request that can fail for a reason worth the kernel's words. */

@@ -67,8 +67,17 @@ int on_valid(nl_msg *msg, void *arg)
 {
 	auto &st = state_of(arg);
 	const nlmsghdr *hdr = nlmsg_hdr(msg);
-	if (st.each && hdr->nlmsg_type == st.reply_type && nl_msg_parse(msg, on_object, arg) < 0)
-		st.threw = true;
+	if (hdr->nlmsg_type == st.reply_type) {
+		if (st.each && nl_msg_parse(msg, on_object, arg) < 0)
+			st.threw = true;
+		if (st.raw && !st.threw) {
+			try {
+				(*st.raw)(msg);
+			} catch (...) {
+				st.threw = true;
+			}
+		}
+	}
 	if (st.answer == NetlinkSocket::State::Answer::single) {
 		st.done = true;
 		return NL_STOP;

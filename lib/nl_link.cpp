@@ -11,6 +11,7 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <linux/net_namespace.h>
 
 #include "link_state.hpp"
 #include "nl_state.hpp"
@@ -32,7 +33,30 @@ Link link_of(rtnl_link *object)
 	link.flags = rtnl_link_get_flags(object);
 	if (const char *alias = rtnl_link_get_ifalias(object))
 		link.alias = alias;
+	if (const char *kind = rtnl_link_get_type(object))
+		link.kind = kind;
+	link.link = rtnl_link_get_link(object);
+	int32_t netnsid = -1;
+	if (rtnl_link_get_link_netnsid(object, &netnsid) == 0)
+		link.link_netnsid = netnsid;
 	return link;
+}
+
+/* Attributes libnl 3.7's rtnl_link does not keep, read from the reply with libnl-3's attribute parser. */
+void read_hardware(nl_msg *msg, Link &link)
+{
+	nlattr *tb[IFLA_MAX + 1];
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0)
+		return;
+	if (const nlattr *perm = tb[IFLA_PERM_ADDRESS])
+		link.perm_mac = mac_text(static_cast<const unsigned char *>(nla_data(perm)),
+					 std::min<size_t>(static_cast<size_t>(nla_len(perm)), max_mac_bytes));
+	auto text = [](const nlattr *a) {
+		return a ? std::string(static_cast<const char *>(nla_data(a)), strnlen(static_cast<const char *>(nla_data(a)), nla_len(a)))
+			 : std::string();
+	};
+	if (tb[IFLA_PARENT_DEV_NAME])
+		link.parent = text(tb[IFLA_PARENT_DEV_BUS_NAME]) + "/" + text(tb[IFLA_PARENT_DEV_NAME]);
 }
 
 } /* namespace */
@@ -57,7 +81,8 @@ int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noe
 		out = link_of(reinterpret_cast<rtnl_link *>(object));
 		found = true;
 	};
-	r = transact(request.get(), RTM_NEWLINK, keep, false);
+	const std::function<void(nl_msg *)> hardware = [&](nl_msg *msg) { read_hardware(msg, out); };
+	r = transact(request.get(), RTM_NEWLINK, &keep, false, &hardware);
 	if (r == 0 && !found)
 		return st.fail_locally(EBADMSG, "the kernel's answer to a link lookup held no link");
 	return r;
@@ -121,7 +146,34 @@ int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noe
 	if (!request || nlmsg_append(request.get(), &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_u32(request.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
 		return state_->fail_locally(ENOMEM);
-	return dump(request.get(), RTM_NEWLINK, [&](nl_object *object) { each(link_of(reinterpret_cast<rtnl_link *>(object))); });
+	/* Each reply goes to libnl's parser first, then to the reader of what it does not keep. */
+	Link current;
+	const std::function<void(nl_object *)> parsed = [&](nl_object *object) { current = link_of(reinterpret_cast<rtnl_link *>(object)); };
+	const std::function<void(nl_msg *)> whole = [&](nl_msg *msg) {
+		read_hardware(msg, current);
+		each(current);
+	};
+	return transact(request.get(), RTM_NEWLINK, &parsed, true, &whole);
+}
+
+int NetlinkSocket::get_nsid(int netns_fd, int &nsid) noexcept
+{
+	if (!state_)
+		return -EBADF;
+	/* libnl-route-3 has no call for namespace ids. */
+	NlMsg request(nlmsg_alloc_simple(RTM_GETNSID, 0));
+	rtgenmsg family{AF_UNSPEC};
+	if (!request || nlmsg_append(request.get(), &family, sizeof(family), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(request.get(), NETNSA_FD, static_cast<uint32_t>(netns_fd)) < 0)
+		return state_->fail_locally(ENOMEM);
+	nsid = -1;
+	const std::function<void(nl_msg *)> read = [&](nl_msg *msg) {
+		nlattr *tb[NETNSA_MAX + 1];
+		if (nlmsg_parse(nlmsg_hdr(msg), sizeof(rtgenmsg), tb, NETNSA_MAX, nullptr) == 0 && tb[NETNSA_NSID])
+			nsid = static_cast<int32_t>(nla_get_u32(tb[NETNSA_NSID]));
+	};
+	want_kernel_text();
+	return transact(request.get(), RTM_NEWNSID, nullptr, false, &read);
 }
 
 } /* namespace lxcnet::detail */

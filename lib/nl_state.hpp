@@ -42,6 +42,7 @@ struct NetlinkSocket::State {
 	uint32_t base = 0; /* a batch's first request, for refusal indexes */
 	int reply_type = 0;
 	const std::function<void(nl_object *)> *each = nullptr;
+	const std::function<void(nl_msg *)> *raw = nullptr; /* after each: what libnl 3.7's objects do not keep */
 	const std::function<bool(size_t, int)> *accept = nullptr;
 	bool done = false;
 	bool threw = false;
@@ -57,6 +58,7 @@ struct NetlinkSocket::State {
 		base = first_seq;
 		reply_type = 0;
 		each = nullptr;
+		raw = nullptr;
 		accept = nullptr;
 		done = threw = interrupted = false;
 		refusal = 0;

@@ -152,6 +152,25 @@ bool parse_route(const std::vector<std::string_view> &words, Route &r)
 	}
 }
 
+bool parse_identity(const std::vector<std::string_view> &words, Identity &id)
+{
+	std::map<std::string, std::string, std::less<>> f;
+	if (!fields(words, f) || f.size() != 5)
+		return false;
+	try {
+		id.kind = f.at("kind");
+		id.perm_mac = f.at("perm");
+		id.parent = f.at("parent");
+		const std::string &host = f.at("link-host");
+		id.link_on_host = host == "1";
+		id.known = true;
+		return number(f.at("link"), id.link) && id.link >= 0 && (host == "0" || host == "1") &&
+		       (id.perm_mac.empty() || valid_mac(id.perm_mac)) && id.kind.size() <= 64 && id.parent.size() <= 512;
+	} catch (const std::out_of_range &) {
+		return false;
+	}
+}
+
 } /* namespace */
 
 std::string format_record(const Record &r)
@@ -168,6 +187,10 @@ std::string format_record(const Record &r)
 	out += "\nalias " + escape(h.alias);
 	out += "\ninside-name " + escape(r.inside_name);
 	out += "\ninside-ifindex " + std::to_string(r.inside_ifindex);
+	if (r.identity.known)
+		out += "\nidentity kind=" + escape(r.identity.kind) + " link=" + std::to_string(r.identity.link) +
+		       " link-host=" + (r.identity.link_on_host ? "1" : "0") + " perm=" + r.identity.perm_mac +
+		       " parent=" + escape(r.identity.parent);
 	for (const Address &a : h.addresses)
 		out += "\naddr family=" + std::to_string(a.family) + " local=" + a.local + " plen=" + std::to_string(a.prefixlen) +
 		       " peer=" + a.peer + " brd=" + a.broadcast + " label=" + escape(a.label) + " scope=" + std::to_string(a.scope) +
@@ -241,6 +264,9 @@ int parse_record(std::string_view text, Record &out) noexcept
 				ok = scalar(1u << 8, 2) && unescape(words[1], r.inside_name) && !ifname_problem(r.inside_name);
 			} else if (key == "inside-ifindex") {
 				ok = scalar(1u << 9, 2) && number(words[1], r.inside_ifindex) && r.inside_ifindex > 0;
+			} else if (key == "identity") {
+				/* Optional: records written before it was kept still load, and are followed as before. */
+				ok = !r.identity.known && parse_identity(words, r.identity);
 			} else if (key == "addr") {
 				Address a;
 				ok = parse_address(words, a);

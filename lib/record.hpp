@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "identity.hpp"
 #include "link_state.hpp"
 #include "netns.hpp"
 
@@ -20,6 +21,7 @@ struct Record {
 	LinkState host;        /* the device on the host before attach (name, ifindex, MAC, config) */
 	std::string inside_name;
 	int inside_ifindex = 0;
+	Identity identity; /* what the container cannot forge; unknown in records of the earlier format */
 	bool operator==(const Record &) const = default;
 };
 

@@ -125,6 +125,13 @@ std::optional<Attachment> AttachmentStore::read(const std::string &file) const
 	a.inside_ifindex = static_cast<int>(inside_ifindex);
 	a.preserve = preserve != 0;
 	a.host_was_up = up != 0;
+	/* Absent from records of earlier versions: the device is then followed by ifindex and MAC alone. */
+	if (kv.count("kind")) {
+		long long link = 0, on_host = 0;
+		if (!to_int(kv["link"], link) || !to_int(kv["link_on_host"], on_host) || link < 0)
+			throw CniError(io_failure, "unreadable record " + path_ + "/" + file + ": a field is missing or malformed");
+		a.identity = {true, kv["kind"], static_cast<int>(link), on_host != 0, kv["perm_mac"], kv["parent"]};
+	}
 	return a;
 }
 
@@ -150,6 +157,12 @@ void AttachmentStore::save(const Attachment &a) const
 	    << "inside_ifindex " << a.inside_ifindex << "\n"
 	    << "preserve " << (a.preserve ? 1 : 0) << "\n"
 	    << "host_was_up " << (a.host_was_up ? 1 : 0) << "\n";
+	if (a.identity.known)
+		out << "kind " << a.identity.kind << "\n"
+		    << "link " << a.identity.link << "\n"
+		    << "link_on_host " << (a.identity.link_on_host ? 1 : 0) << "\n"
+		    << "perm_mac " << a.identity.perm_mac << "\n"
+		    << "parent " << a.identity.parent << "\n";
 	const std::string text = out.str();
 	const std::string file = file_of(a.container_id, a.ifname);
 	const std::string tmp = "." + file + ".tmp";

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "identity.hpp"
 #include "netns.hpp"
 
 namespace lxcnet::cni {
@@ -32,6 +33,7 @@ struct Attachment {
 	int inside_ifindex = 0;
 	bool preserve = false;
 	bool host_was_up = false;
+	detail::Identity identity; /* what the container cannot forge; unknown in records of earlier versions */
 };
 
 /*

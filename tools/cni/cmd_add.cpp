@@ -89,6 +89,7 @@ nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 	a.inside_ifindex = selected.link.ifindex;
 	a.preserve = conf.preserve;
 	a.host_was_up = selected.link.flags & IFF_UP;
+	a.identity = detail::identity_on_host(selected.link);
 	store.save(a);
 
 	lxcnet::NetworkNamespace target(env.netns, id);

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "error.hpp"
+#include "identity.hpp"
 #include "ipam.hpp"
 #include "netns_search.hpp"
 #include "printable.hpp"
@@ -17,14 +18,32 @@ namespace lxcnet::cni {
 namespace {
 
 /* The device by the name DEL was given, else by the ifindex it got at ADD (the container may have renamed it). */
-std::optional<std::string> find_device(NetlinkSocket &inside, const Attachment &a)
+std::optional<detail::Link> find_device(NetlinkSocket &inside, const Attachment &a)
 {
 	detail::Link link;
 	if (inside.get_link(0, a.ifname, link) == 0 && (link.ifindex == a.inside_ifindex || link.mac == a.mac))
-		return link.name;
+		return link;
 	if (a.inside_ifindex > 0 && inside.get_link(a.inside_ifindex, {}, link) == 0 && link.mac == a.mac)
-		return link.name;
+		return link;
 	return std::nullopt;
+}
+
+/* A device the container made in place of the lent one is refused: it stays, and so does the record. */
+void check_identity(NetlinkSocket &inside, const Attachment &a, const detail::Link &link)
+{
+	int host_nsid = -1;
+	if (a.identity.link_on_host) {
+		UniqueFd own;
+		int r = detail::open_own_netns(own);
+		if (r == 0)
+			r = inside.get_nsid(own.get(), host_nsid);
+		if (r < 0)
+			throw CniError(internal, "find how the container's namespace knows the plugin's: " + failure_text(r, inside),
+				       "the record of " + attachment_id(a.container_id, a.ifname) + " is kept");
+	}
+	if (const std::string why = detail::identity_mismatch(a.identity, link, host_nsid); !why.empty())
+		throw CniError(internal, link.name + " is not the device that was lent as " + a.host_name + ": " + why,
+			       "it stays in the container, and the record of " + attachment_id(a.container_id, a.ifname) + " is kept");
 }
 
 /* namespace_gone: the kernel has already decided the device's fate, which the log should say. */
@@ -80,14 +99,15 @@ void release(const Attachment &a, const std::string &netns_path, const Attachmen
 		inside = open_netlink(netns.get());
 		std::fprintf(stderr, "%s\n", detail::printable("lxcnet-cni: " + id + ": " + given + "; returning " + a.host_name + " from " + found).c_str());
 	}
-	auto name = find_device(*inside, a);
-	if (!name) {
+	auto device = find_device(*inside, a);
+	if (!device) {
 		forget(a, a.ifname + " is no longer in " + path, false);
 	} else {
+		check_identity(*inside, a, *device);
 		try {
-			lxcnet::NetworkNamespace(path, id).detach_interface(*name, a.host_name, library_options(a.preserve));
+			lxcnet::NetworkNamespace(path, id).detach_interface(device->name, a.host_name, library_options(a.preserve));
 		} catch (const lxcnet::Error &e) {
-			throw from_library(e, "; " + *name + " stays in the container and DEL can be retried");
+			throw from_library(e, "; " + device->name + " stays in the container and DEL can be retried");
 		}
 	}
 	store.remove(a.container_id, a.ifname);

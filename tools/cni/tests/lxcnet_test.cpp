@@ -325,6 +325,29 @@ TEST_CASE("ADD and DEL of one attachment at once: each sees the other's record w
 	}
 }
 
+TEST_CASE("DEL refuses a device the container forged in place of the lent one", "[cni][del]")
+{
+	const bool preserve = GENERATE(false, true);
+	CAPTURE(preserve);
+	Sandbox sb;
+	ScopedVeth dev(sb.host, "v");
+	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}, {"preserve", preserve}});
+	REQUIRE(sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf).ok());
+	const DeviceFacts lent = device_facts("eth0", sb.target.inside());
+	/* Same name, ifindex and MAC; its peer inside. The lent veth dies with its host peer. */
+	sh(sb.target.ip() + "link del eth0");
+	sh(sb.target.ip() + "link add eth0 index " + std::to_string(lent.ifindex) + " address " + lent.mac +
+	   " type veth peer name forged0");
+
+	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
+	INFO(del.show());
+	CHECK_FALSE(del.ok());
+	CHECK(del.json.value("msg", "").find("not the device that was lent") != std::string::npos);
+	CHECK_FALSE(device_facts(dev.name(), sb.host.inside()).exists);
+	CHECK(device_facts("eth0", sb.target.inside()).exists);
+	CHECK_FALSE(sb.state.files().empty());
+}
+
 TEST_CASE("DEL finds the device even if the container renamed it, and a new namespace at the path is not touched", "[cni][del]")
 {
 	Sandbox sb;
