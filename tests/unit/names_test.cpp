@@ -109,3 +109,16 @@ TEST_CASE("an existing device may have any name the kernel allows", "[names]")
 		CHECK(move_names_problem(dev, "eth1") == nullptr);
 	}
 }
+
+TEST_CASE("printable() escapes every byte that is not printable ASCII", "[names]")
+{
+	using namespace std::string_literals;
+	CHECK(printable("veth7 -> web1:eth1") == "veth7 -> web1:eth1");
+	CHECK(printable(" ~") == " ~");
+	CHECK(printable("a\nb\x1b[2Jc\x7f") == "a\\x0ab\\x1b[2Jc\\x7f");
+	CHECK(printable("\0"s) == "\\x00");
+	CHECK(printable("\xc3\xa9\xc2\x9b\xff") == "\\xc3\\xa9\\xc2\\x9b\\xff");
+	/* Messages that quote messages are escaped again: that must change nothing. */
+	const std::string once = printable("a\\b\xc2\x85\n");
+	CHECK(printable(once) == once);
+}
