@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "names.hpp"
 
+#include <cstddef>
+
 namespace lxcnet::detail {
 
 namespace {
@@ -9,6 +11,46 @@ namespace {
 bool kernel_space(unsigned char c) noexcept
 {
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0;
+}
+
+/* Why text is not UTF-8 free of control characters, or nullptr. */
+const char *text_problem(std::string_view text) noexcept
+{
+	std::size_t i = 0;
+	while (i < text.size()) {
+		const unsigned char lead = static_cast<unsigned char>(text[i]);
+		if (lead < 0x80) {
+			if (lead < 0x20 || lead == 0x7f)
+				return "interface name may not contain control characters";
+			i++;
+			continue;
+		}
+		/* The length from the lead byte, and the least code point that length may encode (no overlongs). */
+		std::size_t length;
+		char32_t cp, least;
+		if (lead >= 0xc2 && lead <= 0xdf)
+			length = 2, cp = lead & 0x1f, least = 0x80;
+		else if (lead >= 0xe0 && lead <= 0xef)
+			length = 3, cp = lead & 0x0f, least = 0x800;
+		else if (lead >= 0xf0 && lead <= 0xf4)
+			length = 4, cp = lead & 0x07, least = 0x10000;
+		else
+			return "interface name is not valid UTF-8";
+		for (std::size_t k = 1; k < length; k++) {
+			if (i + k == text.size())
+				return "interface name is not valid UTF-8 (it ends inside a character)";
+			const unsigned char next = static_cast<unsigned char>(text[i + k]);
+			if ((next & 0xc0) != 0x80)
+				return "interface name is not valid UTF-8";
+			cp = cp << 6 | (next & 0x3f);
+		}
+		if (cp < least || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return "interface name is not valid UTF-8";
+		if (cp <= 0x9f)
+			return "interface name may not contain control characters (C1, U+0080 to U+009F)";
+		i += length;
+	}
+	return nullptr;
 }
 
 } /* namespace */
@@ -38,7 +80,14 @@ const char *move_names_problem(std::string_view dev, std::string_view dst) noexc
 {
 	if (const char *problem = ifname_problem(dev))
 		return problem;
-	return dst.empty() ? nullptr : ifname_problem(dst);
+	return dst.empty() ? nullptr : new_ifname_problem(dst);
+}
+
+const char *new_ifname_problem(std::string_view name) noexcept
+{
+	if (const char *problem = ifname_problem(name))
+		return problem;
+	return text_problem(name);
 }
 
 const char *container_name_problem(std::string_view name) noexcept

@@ -12,7 +12,18 @@ namespace lxcnet::detail {
  */
 const char *ifname_problem(std::string_view name) noexcept;
 
-/* The first problem of a device name and a destination name (empty: keep the name), or nullptr. */
+/*
+ * Why name cannot be a name lxcnet gives a device, or nullptr. An existing
+ * device may have any name the kernel allows, but a name lxcnet writes is
+ * also text: valid UTF-8 with no C0, DEL or C1 control characters, so that
+ * whatever shows it later (logs, ip link, a terminal) shows what was meant.
+ */
+const char *new_ifname_problem(std::string_view name) noexcept;
+
+/*
+ * The first problem of a device name (checked as an existing name) and a
+ * destination name (empty: keep the name; else checked as a new name), or nullptr.
+ */
 const char *move_names_problem(std::string_view dev, std::string_view dst) noexcept;
 
 /* Why name cannot be an LXC container name we build paths from, or nullptr. */

@@ -10,7 +10,7 @@ std::string printable(const std::string &text)
 	std::string out;
 	out.reserve(text.size());
 	for (unsigned char c : text) {
-		if (c < 0x20 || c == 0x7f) {
+		if (c < 0x20 || c >= 0x7f) {
 			char hex[5];
 			std::snprintf(hex, sizeof(hex), "\\x%02x", c);
 			out += hex;

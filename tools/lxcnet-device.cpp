@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* lxcnet-device: lxc-device's command line, with lxcnet behind it. */
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <getopt.h>
@@ -15,10 +14,12 @@
 #include <lxcnet/version.h>
 
 #include "json.hpp"
+#include "printable.hpp"
 
 namespace {
 
 using lxcnet::cli::json_string;
+using lxcnet::detail::printable;
 
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
@@ -54,17 +55,6 @@ struct Args {
 	bool preserve = true;
 	std::vector<std::string> words;
 };
-
-std::string printable(const std::string &name)
-{
-	std::string out;
-	for (unsigned char c : name) {
-		char hex[5];
-		std::snprintf(hex, sizeof(hex), "\\x%02x", c);
-		out += c < 0x20 || c == 0x7f ? std::string(hex) : std::string(1, static_cast<char>(c));
-	}
-	return out;
-}
 
 /* "ENODEV" for 19: what scripts match on. */
 const char *errno_name(int errnum)
@@ -150,8 +140,8 @@ int run_hook(Args &args, const Cli &cli)
 		lxcnet::Options options;
 		options.preserve = args.preserve;
 		for (const auto &r : box.detach_all_from(netns, options))
-			std::cout << "lxcnet-device: " << args.name << ": returned " << r.container_name << " to the host as "
-				  << r.host_name << (r.fallback_name ? " (its original name was taken)" : "") << "\n";
+			std::cout << "lxcnet-device: " << printable(args.name) << ": returned " << printable(r.container_name)
+				  << " to the host as " << printable(r.host_name) << (r.fallback_name ? " (its original name was taken)" : "") << "\n";
 		return 0;
 	} catch (const lxcnet::Error &e) {
 		return cli.fail(e);
@@ -182,7 +172,7 @@ int run(Args &args)
 					std::cout << (i ? "," : "") << json_string(names[i]);
 				std::cout << "]}\n";
 			} else {
-				/* Names come from inside the container: no raw control bytes onto the caller's terminal. */
+				/* Names come from inside the container: nothing but printable ASCII onto the caller's terminal. */
 				for (const auto &n : names)
 					std::cout << printable(n) << "\n";
 			}
@@ -257,7 +247,7 @@ int main(int argc, char **argv)
 		log.prefix = "lxcnet-device";
 		log.quiet = args.quiet;
 		if (lxc_log_init(&log) != 0) {
-			std::cerr << "lxcnet-device: cannot open log " << args.logfile << "\n";
+			std::cerr << "lxcnet-device: cannot open log " << printable(args.logfile) << "\n";
 			return exit_usage;
 		}
 	}

@@ -47,8 +47,10 @@ class Error(OSError):
     errno values the library gives:
       ENODEV   no such device (on the host for attach, inside for detach)
       EEXIST   the target name is taken                -> FileExistsError
-      EINVAL   a bad interface or container name, or a device the kernel
-               will not move (lo, a bridge)
+      EINVAL   a bad interface or container name (a dst must also be text:
+               no control characters, and no lone surrogates, which stand
+               for bytes that are not UTF-8), or a device the kernel will
+               not move (lo, a bridge)
       ESRCH    the container is not running           -> ProcessLookupError
       ESTALE   a record no longer matches the device (the container was
                restarted, or the device's MAC changed): name the host
@@ -64,8 +66,9 @@ class Error(OSError):
     FileExistsError`` or ``except lxcnet.Error`` is all a caller needs.
 
     Attributes: errno, strerror (the whole message: operation, device,
-    container, cause), and device and container (the names involved, or
-    None).
+    container, cause, with every character that is not printable ASCII
+    written as \\xNN, byte by byte of its UTF-8), and device and container
+    (the names involved as given or found, or None).
     """
 
     device = None
@@ -133,8 +136,23 @@ def _name(value, what):
     return value
 
 
-def _optional_name(value, what):
-    return "" if value is None else _name(value, what)
+def _bytes(value, what):
+    """A name as the bytes the kernel sees.
+
+    surrogateescape undoes what the extension does with names that are not
+    UTF-8, so a device listed by interfaces() can be named back. Any other
+    lone surrogate passes through as the invalid UTF-8 it is, and the library
+    refuses it as a new name (EINVAL) like every other bad name.
+    """
+    _name(value, what)
+    try:
+        return value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass")
+
+
+def _optional_bytes(value, what):
+    return b"" if value is None else _bytes(value, what)
 
 
 def _from_lxc(container, lxcpath):
@@ -178,9 +196,8 @@ class Container:
     def __init__(self, name, lxcpath=None, *, state_dir=None):
         if not isinstance(name, str):
             name, lxcpath = _from_lxc(name, lxcpath)
-        _name(name, "name")
         self._lxcpath = None if lxcpath is None else _os.fsdecode(lxcpath)
-        self._box = _lxcnet.Box(name, _path(lxcpath), _path(state_dir))
+        self._box = _lxcnet.Box(_bytes(name, "name"), _path(lxcpath), _path(state_dir))
 
     @property
     def name(self):
@@ -200,7 +217,10 @@ class Container:
     def attach_interface(self, dev, dst=None, preserve=True):
         """Move the host's network device dev into the container as dst.
 
-        dst is the name inside the container; None keeps dev's name. With
+        dst is the name inside the container; None keeps dev's name. A
+        name lxcnet gives is text: dst may not hold control characters
+        (U+0000-U+001F, U+007F-U+009F) or lone surrogates. dev, an existing
+        device, may have any name the kernel allows. With
         preserve (the default) the device arrives with its admin state,
         addresses and routes, and where it came from is recorded so that any
         process can detach it with no name; preserve=False is liblxc's bare
@@ -211,12 +231,13 @@ class Container:
         FileExistsError (dst taken inside), EINVAL (bad name, or a device the
         kernel will not move), ESRCH / ProcessLookupError (not running).
         """
-        self._box.attach(_name(dev, "dev"), _optional_name(dst, "dst"), bool(preserve))
+        self._box.attach(_bytes(dev, "dev"), _optional_bytes(dst, "dst"), bool(preserve))
 
     def detach_interface(self, dev, dst=None, preserve=True):
         """Move the container's network device dev back to the host as dst.
 
-        "The host" is the calling thread's network namespace. dst None means
+        "The host" is the calling thread's network namespace. dst is held
+        to the same rules as attach_interface's. dst None means
         the name the device had before lxcnet attached it (or dev for a device
         lxcnet did not attach); with preserve the device gets back the MTU,
         MAC, alias, admin state, addresses and routes it had on the host.
@@ -226,7 +247,7 @@ class Container:
         inside), EINVAL, ESRCH / ProcessLookupError, ESTALE (the record no
         longer matches: pass dst to detach anyway).
         """
-        self._box.detach(_name(dev, "dev"), _optional_name(dst, "dst"), bool(preserve))
+        self._box.detach(_bytes(dev, "dev"), _optional_bytes(dst, "dst"), bool(preserve))
 
     def detach_all(self, preserve=True):
         """Return every device lxcnet attached to this container to the host.
@@ -241,6 +262,10 @@ class Container:
 
     def interfaces(self):
         """Names of the network links inside the container, as a list of str.
+
+        A container may name its links with any bytes the kernel allows;
+        those that are not UTF-8 come back as lone surrogates, as
+        os.listdir() gives them, and such a name works as dev.
 
         Raises ProcessLookupError (errno ESRCH) if the container is not running.
         """

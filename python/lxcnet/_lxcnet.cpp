@@ -9,7 +9,6 @@
 #include <pybind11/stl.h>
 
 #include <string>
-#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -18,6 +17,19 @@
 namespace py = pybind11;
 
 namespace {
+
+/*
+ * A name from the kernel or the caller as str. Existing devices may have any
+ * name the kernel allows, UTF-8 or not: bytes that do not decode become
+ * surrogates, as os.listdir() does, and __init__.py encodes them back.
+ */
+py::str os_str(const std::string &bytes)
+{
+	PyObject *text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "surrogateescape");
+	if (!text)
+		throw py::error_already_set();
+	return py::reinterpret_steal<py::str>(text);
+}
 
 /*
  * Raises the lxcnet.Error subclass that lxcnet._error() picks for the errno.
@@ -29,7 +41,8 @@ void raise_python_error(const lxcnet::Error &e)
 {
 	try {
 		py::object make = py::module_::import("lxcnet").attr("_error");
-		py::object exc = make(e.code().value(), e.what(), e.device(), e.container());
+		/* what() is printable ASCII already; the names are the raw ones, for a program to use. */
+		py::object exc = make(e.code().value(), e.what(), os_str(e.device()), os_str(e.container()));
 		PyErr_SetObject(reinterpret_cast<PyObject *>(Py_TYPE(exc.ptr())), exc.ptr());
 	} catch (py::error_already_set &failure) {
 		/* The package itself is broken: better its own error than a misleading one. */
@@ -72,7 +85,7 @@ public:
 	}
 
 	/* Plain tuples; __init__.py wraps them in its Returned named tuple. */
-	std::vector<std::tuple<std::string, std::string, bool>> detach_all(bool preserve)
+	py::list detach_all(bool preserve)
 	{
 		const lxcnet::Options options = options_for(preserve, state_dir_);
 		std::vector<lxcnet::Returned> returned;
@@ -80,20 +93,26 @@ public:
 			py::gil_scoped_release unlocked;
 			returned = box_.detach_all(options);
 		}
-		std::vector<std::tuple<std::string, std::string, bool>> out;
-		out.reserve(returned.size());
-		for (auto &r : returned)
-			out.emplace_back(std::move(r.container_name), std::move(r.host_name), r.fallback_name);
+		py::list out;
+		for (const auto &r : returned)
+			out.append(py::make_tuple(os_str(r.container_name), os_str(r.host_name), r.fallback_name));
 		return out;
 	}
 
-	std::vector<std::string> interfaces() const
+	py::list interfaces() const
 	{
-		py::gil_scoped_release unlocked;
-		return box_.interfaces();
+		std::vector<std::string> names;
+		{
+			py::gil_scoped_release unlocked;
+			names = box_.interfaces();
+		}
+		py::list out;
+		for (const auto &n : names)
+			out.append(os_str(n));
+		return out;
 	}
 
-	const std::string &name() const noexcept { return box_.name(); }
+	py::str name() const { return os_str(box_.name()); }
 
 private:
 	static lxcnet::Container construct(const std::string &name, const std::string &lxcpath)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 import lxcnet
-from conftest import device_state, host_has_link, needs_module, own_netns, run, state_lines, unique_name
+from conftest import device_state, host_has_link, needs_module, own_netns, quietly, run, state_lines, unique_name
 
 
 @pytest.fixture
@@ -179,6 +179,41 @@ def test_an_over_long_name_is_einval_and_nothing_moves(container, box, links):
         box.attach_interface("")
     assert info.value.errno == errno.EINVAL
     assert device_state(v) == before
+
+
+def test_a_destination_that_is_not_text_is_einval_and_nothing_moves(container, box, links):
+    v = links.veth()
+    before = device_state(v)
+    inside = container.links()
+    # U+0085 and U+009B are C1 controls; lone surrogates stand for bytes that are not UTF-8.
+    for bad in ("eth\x85", "eth\x9b", "eth\udcff", "eth\ud800"):
+        with pytest.raises(lxcnet.Error) as info:
+            box.attach_interface(v, bad)
+        assert info.value.errno == errno.EINVAL, ascii(bad)
+        assert str(info.value).isascii() and str(info.value).isprintable(), ascii(str(info.value))
+        assert host_has_link(v)
+    assert "eth\\xc2\\x85" in str(pytest.raises(lxcnet.Error, box.attach_interface, v, "eth\x85").value)
+    assert container.links() == inside
+    assert device_state(v) == before
+
+
+def test_a_name_that_is_not_utf8_inside_is_listed_and_can_be_named(container, box, links):
+    odd = f"lxp{os.getpid() % 10000}\udcff\udc9b"  # the bytes ff 9b, as os.listdir() would give them
+    peer = unique_name("p")
+    run(*container.inside(), "ip", "link", "add", odd, "type", "veth", "peer", "name", peer)
+    try:
+        assert odd in box.interfaces()
+        with pytest.raises(lxcnet.Error) as info:
+            box.detach_interface(odd, "eth\x85")
+        assert info.value.errno == errno.EINVAL
+        assert info.value.device == odd
+        assert str(info.value).isascii() and str(info.value).isprintable(), ascii(str(info.value))
+        home = links.track(unique_name("h"))
+        box.detach_interface(odd, home)
+        assert host_has_link(home)
+        assert odd not in box.interfaces()
+    finally:
+        quietly(*container.inside(), "ip", "link", "del", peer)
 
 
 def test_a_stopped_container_is_process_lookup_error(stopped_container, links):

@@ -70,7 +70,9 @@ Env read_env()
 			throw CniError(invalid_environment, "invalid characters in containerID", "CNI_CONTAINERID=" + env.container_id);
 		if (env.container_id.size() > 200)
 			throw CniError(invalid_environment, "CNI_CONTAINERID is longer than 200 characters", env.container_id);
-		if (const char *problem = detail::ifname_problem(env.ifname))
+		/* ADD names a device; DEL and CHECK look up one an earlier ADD (perhaps by an older lxcnet) made. */
+		const char *problem = cmd == "ADD" ? detail::new_ifname_problem(env.ifname) : detail::ifname_problem(env.ifname);
+		if (problem)
 			throw CniError(invalid_environment, problem, "CNI_IFNAME=" + env.ifname);
 	}
 	/* Kept in lxcnet's record one per line. */

@@ -110,6 +110,8 @@ TEST_CASE("protocol errors carry the spec's codes and name what is wrong", "[cni
 		{"bad container id", with({{"CNI_CONTAINERID", "a/b"}}), conf.dump(), 4, "containerID"},
 		{"interface name too long", with({{"CNI_IFNAME", "a-very-long-name0"}}), conf.dump(), 4, "too long"},
 		{"interface name with a colon", with({{"CNI_IFNAME", "eth0:1"}}), conf.dump(), 4, "/ or :"},
+		{"interface name with a C1 control", with({{"CNI_IFNAME", "eth\xc2\x85"}}), conf.dump(), 4, "C1"},
+		{"interface name not UTF-8, shown escaped", with({{"CNI_IFNAME", "eth\xff"}}), conf.dump(), 4, "CNI_IFNAME=eth\\xff"},
 		{"netns path that does not exist", with({{"CNI_NETNS", "/run/netns/lxknosuchns"}}), conf.dump(), 4, "does not exist"},
 		{"netns path that is not a netns", with({{"CNI_NETNS", "/proc/self/ns/uts"}}), conf.dump(), 4, "not a network namespace"},
 		{"the plugin's own netns", with({{"CNI_NETNS", sb.host.path()}}), conf.dump(), 4, "should not be the same"},
