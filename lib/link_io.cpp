@@ -125,25 +125,70 @@ int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &
 	}
 }
 
+namespace {
+
+/* MTU, MAC and ifalias, where they differ from want: one rtnl_link_change(). */
+int restore_link_settings(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step)
+{
+	LinkChange restore;
+	if (want.mtu && link.mtu != want.mtu)
+		restore.mtu = want.mtu;
+	if (!want.mac.empty() && link.mac != want.mac)
+		restore.mac = want.mac;
+	if (want.alias != link.alias)
+		restore.alias = want.alias;
+	if (!restore.mtu && restore.mac.empty() && !restore.alias)
+		return 0;
+	step = "restore MTU, MAC and ifalias";
+	return sock.change_link(link, restore);
+}
+
+/* Where in a batch of configuration requests each kind begins: addresses at 0. */
+struct BatchLayout {
+	size_t up_at = SIZE_MAX; /* the link-up request, if the link is down and want is up */
+	size_t routes_at = 0;
+};
+
+/* The requests that give link want's addresses, admin state and routes, in that order; on failure, step names it. */
+int config_batch(const Link &link, const LinkState &want, std::vector<NlMsg> &batch, BatchLayout &layout, std::string &step)
+{
+	for (const Address &a : want.addresses) {
+		const std::string label = a.family == AF_INET ? relabel(a.label, want.name, link.name) : std::string();
+		NlMsg request = address_request(link.ifindex, a, label);
+		if (!request) {
+			step = "add address " + describe(a);
+			return -EINVAL;
+		}
+		batch.push_back(std::move(request));
+	}
+	if (want.up && !(link.flags & IFF_UP)) {
+		layout.up_at = batch.size();
+		NlMsg request = link_up_request(link);
+		if (!request) {
+			step = "bring the link up";
+			return -ENOMEM;
+		}
+		batch.push_back(std::move(request));
+	}
+	layout.routes_at = batch.size();
+	for (const Route &route : want.routes) {
+		NlMsg request = route_request(link.ifindex, route);
+		if (!request) {
+			step = "add route " + describe(route);
+			return -EINVAL;
+		}
+		batch.push_back(std::move(request));
+	}
+	return 0;
+}
+
+} /* namespace */
+
 int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step) noexcept
 {
 	try {
-		const int ifindex = link.ifindex;
-		const std::string &name = link.name;
-
-		LinkChange restore;
-		if (want.mtu && link.mtu != want.mtu)
-			restore.mtu = want.mtu;
-		if (!want.mac.empty() && link.mac != want.mac)
-			restore.mac = want.mac;
-		if (want.alias != link.alias)
-			restore.alias = want.alias;
-		if (restore.mtu || !restore.mac.empty() || restore.alias) {
-			step = "restore MTU, MAC and ifalias";
-			if (int r = sock.change_link(link, restore); r < 0)
-				return r;
-		}
-
+		if (int r = restore_link_settings(sock, link, want, step); r < 0)
+			return r;
 		/*
 		 * Addresses, the link up, then routes (they need both), sent together.
 		 * A request the kernel refuses does not stop the few sent with it, so
@@ -152,46 +197,22 @@ int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::str
 		 * own rollback fell short.
 		 */
 		std::vector<NlMsg> batch;
-		for (const Address &a : want.addresses) {
-			const std::string label = a.family == AF_INET ? relabel(a.label, want.name, name) : std::string();
-			NlMsg request = address_request(ifindex, a, label);
-			if (!request) {
-				step = "add address " + describe(a);
-				return -EINVAL;
-			}
-			batch.push_back(std::move(request));
-		}
-		const size_t up_at = want.up && !(link.flags & IFF_UP) ? batch.size() : SIZE_MAX;
-		if (up_at != SIZE_MAX) {
-			NlMsg request = link_up_request(link);
-			if (!request) {
-				step = "bring the link up";
-				return -ENOMEM;
-			}
-			batch.push_back(std::move(request));
-		}
-		const size_t routes_at = batch.size();
-		for (const Route &route : want.routes) {
-			NlMsg request = route_request(ifindex, route);
-			if (!request) {
-				step = "add route " + describe(route);
-				return -EINVAL;
-			}
-			batch.push_back(std::move(request));
-		}
+		BatchLayout at;
+		if (int r = config_batch(link, want, batch, at, step); r < 0)
+			return r;
 		/* Already there is as good as added; a link left down cannot carry IPv4 routes, and the user had none through it then either. */
 		auto accept = [&](size_t index, int error) {
-			return error == -EEXIST || (index >= routes_at && error == -ENETDOWN && !want.up);
+			return error == -EEXIST || (index >= at.routes_at && error == -ENETDOWN && !want.up);
 		};
 		size_t failed;
 		if (int r = sock.send_all(batch, accept, failed); r < 0) {
 			/* Steps are named only when they fail: a name costs more than a request's own user-space work. */
-			if (failed < routes_at && failed != up_at)
+			if (failed < at.routes_at && failed != at.up_at)
 				step = "add address " + describe(want.addresses[failed]);
-			else if (failed == up_at)
+			else if (failed == at.up_at)
 				step = "bring the link up";
 			else if (failed < batch.size())
-				step = "add route " + describe(want.routes[failed - routes_at]);
+				step = "add route " + describe(want.routes[failed - at.routes_at]);
 			else
 				step = "apply the configuration";
 			return r;
