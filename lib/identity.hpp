@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "nl.hpp"
+#include "link.hpp"
 
 namespace lxcnet::detail {
 

@@ -8,35 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "link.hpp"
 #include "nl_handles.hpp"
 
 namespace lxcnet::detail {
-
-/* What lxcnet reads of a link, copied out of libnl's rtnl_link. */
-struct Link {
-	int ifindex = 0;
-	std::string name;
-	std::string mac; /* "aa:bb:cc:dd:ee:ff", the form records keep */
-	unsigned mtu = 0;
-	unsigned flags = 0; /* IFF_* */
-	std::string alias;
-	/* What a container cannot choose of a device it was lent (records keep them: identity.hpp). */
-	std::string kind;      /* IFLA_INFO_KIND: "veth", "macvlan", ...; "" for a physical device */
-	int link = 0;          /* IFLA_LINK: a veth's peer, a macvlan's lower device; 0 if none */
-	int link_netnsid = -1; /* the namespace of link, as this side numbers it; -1: this side's own */
-	std::string perm_mac;  /* IFLA_PERM_ADDRESS, if the device has one */
-	std::string parent;    /* IFLA_PARENT_DEV_BUS_NAME and IFLA_PARENT_DEV_NAME, "bus/name", if the kernel gives them */
-};
-
-/* One rtnl_link_change() on an existing link: only what is set here is sent. */
-struct LinkChange {
-	int netns_fd = -1;                /* move it into this netns */
-	std::string name;                 /* rename it, if not empty and not its name */
-	unsigned mtu = 0;
-	std::string mac;                  /* "aa:bb:cc:dd:ee:ff" */
-	std::optional<std::string> alias; /* "" removes it */
-	bool up = false;                  /* bring it up */
-};
 
 /*
  * One libnl NETLINK_ROUTE socket bound to one network namespace. Every

@@ -14,6 +14,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 
 #include "config_objects.hpp"
@@ -67,9 +68,29 @@ void address_round_trip(const nlmsghdr *msg, int ifindex)
 	});
 }
 
+/*
+ * libnl 3.7's route parser walks RTA_MULTIPATH by each next hop's own length
+ * and never ends on one of length 0, allocating as it goes. The kernel never
+ * sends one, and lxcnet reads routes only from the kernel, so such input is
+ * left out here rather than fuzzing libnl into running out of memory.
+ */
+bool kernel_could_send(const nlmsghdr *msg)
+{
+	if (msg->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg)))
+		return true; /* libnl refuses it before any walk */
+	nlattr *tb[RTA_MAX + 1];
+	if (nlmsg_parse(const_cast<nlmsghdr *>(msg), sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0 || !tb[RTA_MULTIPATH])
+		return true;
+	const auto *nh = static_cast<const rtnexthop *>(nla_data(tb[RTA_MULTIPATH]));
+	for (int left = nla_len(tb[RTA_MULTIPATH]); left >= static_cast<int>(sizeof(*nh)); left -= RTNH_ALIGN(nh->rtnh_len), nh = RTNH_NEXT(nh))
+		if (nh->rtnh_len < sizeof(*nh))
+			return false;
+	return true;
+}
+
 void route_round_trip(const nlmsghdr *msg, int ifindex)
 {
-	if (msg->nlmsg_type != RTM_NEWROUTE)
+	if (msg->nlmsg_type != RTM_NEWROUTE || !kernel_could_send(msg))
 		return;
 	parse(msg, [&](nl_object *object) {
 		Route parsed;
