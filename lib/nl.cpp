@@ -34,6 +34,20 @@ void set_flag(int fd, int option) noexcept
 	(void)::setsockopt(fd, SOL_NETLINK, option, &one, sizeof(one));
 }
 
+/*
+ * Numbers and sends request, asking for an ACK only if ack: a request with
+ * a reply of its own, or one of a batch but the last, needs none. The
+ * socket's auto-ACK stays on for libnl's own calls (rtnl_link_change()).
+ */
+int send_request(nl_sock *sk, nl_msg *request, bool ack) noexcept
+{
+	if (!ack)
+		nl_socket_disable_auto_ack(sk);
+	const int r = nl_send_auto(sk, request);
+	nl_socket_enable_auto_ack(sk);
+	return r < 0 ? r : 0;
+}
+
 } /* namespace */
 
 NetlinkSocket::NetlinkSocket() = default;
@@ -117,15 +131,14 @@ int NetlinkSocket::transact(nl_msg *request, int reply_type, const std::function
 	State &st = *state_;
 	nl_sock *sk = st.sock.get();
 	st.drain_if_stale();
-	nl_complete_msg(sk, request);
-	nlmsghdr *hdr = nlmsg_hdr(request);
-	hdr->nlmsg_flags &= ~NLM_F_ACK; /* the reply itself, or a dump's end, says it is done */
-	st.begin(dump ? State::Answer::dump : State::Answer::single, hdr->nlmsg_seq, hdr->nlmsg_seq);
+	/* No ACK: the reply itself, or a dump's end, says it is done. */
+	if (int r = send_request(sk, request, false); r < 0)
+		return st.fail_locally(errno_of(r), nl_geterror(r));
+	const uint32_t seq = nlmsg_hdr(request)->nlmsg_seq;
+	st.begin(dump ? State::Answer::dump : State::Answer::single, seq, seq);
 	st.each = each;
 	st.raw = raw;
 	st.reply_type = reply_type;
-	if (int r = nl_send(sk, request); r < 0)
-		return st.fail_locally(errno_of(r), nl_geterror(r));
 	return receive();
 }
 
@@ -156,36 +169,27 @@ int NetlinkSocket::send_all(std::vector<NlMsg> &batch, const std::function<bool(
 	st.drain_if_stale();
 	try {
 		/*
-		 * A few requests per send, only the last of them asking for an ACK:
-		 * the kernel handles a send's requests in order, so once that ACK
-		 * (or its refusal) is read, every refusal before it has been too.
+		 * Sent back to back, a few at a time, only the last of them asking
+		 * for an ACK: the kernel handles each as it is sent, so once that
+		 * ACK (or its refusal) is read, every refusal before it has been too.
 		 */
-		std::string bytes;
 		uint32_t base = 0;
 		for (size_t start = 0; start < batch.size(); start += requests_per_send) {
 			const size_t end = std::min(batch.size(), start + requests_per_send);
-			bytes.clear();
 			uint32_t first = 0;
 			uint32_t last = 0;
 			for (size_t i = start; i < end; i++) {
-				nl_complete_msg(sk, batch[i].get());
-				nlmsghdr *hdr = nlmsg_hdr(batch[i].get());
-				if (i + 1 == end)
-					hdr->nlmsg_flags |= NLM_F_ACK;
-				else
-					hdr->nlmsg_flags &= ~NLM_F_ACK;
+				if (int r = send_request(sk, batch[i].get(), i + 1 == end); r < 0)
+					return st.fail_locally(errno_of(r), nl_geterror(r));
+				last = nlmsg_hdr(batch[i].get())->nlmsg_seq;
 				if (i == start)
-					first = hdr->nlmsg_seq;
+					first = last;
 				if (i == 0)
-					base = hdr->nlmsg_seq;
-				last = hdr->nlmsg_seq;
-				bytes.append(reinterpret_cast<const char *>(hdr), NLMSG_ALIGN(hdr->nlmsg_len));
+					base = last;
 			}
 			st.begin(State::Answer::batch, first, last);
 			st.base = base;
 			st.accept = &accept;
-			if (int r = nl_sendto(sk, bytes.data(), bytes.size()); r < 0)
-				return st.fail_locally(errno_of(r), nl_geterror(r));
 			if (int r = receive(); r < 0) {
 				if (st.refusal)
 					failed = st.refused_at;

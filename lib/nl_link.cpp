@@ -59,6 +59,24 @@ void read_hardware(nl_msg *msg, Link &link)
 		link.parent = text(tb[IFLA_PARENT_DEV_BUS_NAME]) + "/" + text(tb[IFLA_PARENT_DEV_NAME]);
 }
 
+/*
+ * RTM_GETLINK by index, by name, or for every link (flags NLM_F_DUMP).
+ * libnl-route-3 dumps links only into a cache, and its lookup request asks
+ * for statistics, a third of each reply, which nothing here reads.
+ */
+NlMsg link_request(int flags, int ifindex, const std::string *name)
+{
+	NlMsg request(nlmsg_alloc_simple(RTM_GETLINK, flags));
+	ifinfomsg ifi{};
+	ifi.ifi_family = AF_UNSPEC;
+	ifi.ifi_index = ifindex;
+	if (!request || nlmsg_append(request.get(), &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (name && nla_put_string(request.get(), IFLA_IFNAME, name->c_str()) < 0) ||
+	    nla_put_u32(request.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+		return nullptr;
+	return request;
+}
+
 } /* namespace */
 
 int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noexcept
@@ -66,23 +84,16 @@ int NetlinkSocket::get_link(int ifindex, const std::string &name, Link &out) noe
 	if (!state_)
 		return -EBADF;
 	State &st = *state_;
-	nl_msg *raw = nullptr;
-	int r = rtnl_link_build_get_request(ifindex, ifindex > 0 ? nullptr : name.c_str(), &raw);
-	NlMsg request(raw);
-	if (r < 0)
-		return st.fail_locally(errno_of(r), nl_geterror(r));
-	/* libnl asks for VF details; statistics are a third of the reply and nothing here reads them. */
-	if (nlattr *mask = nlmsg_find_attr(nlmsg_hdr(request.get()), sizeof(ifinfomsg), IFLA_EXT_MASK)) {
-		const uint32_t skip_stats = RTEXT_FILTER_SKIP_STATS;
-		std::memcpy(nla_data(mask), &skip_stats, sizeof(skip_stats));
-	}
+	NlMsg request = link_request(0, ifindex, ifindex > 0 ? nullptr : &name);
+	if (!request)
+		return st.fail_locally(ENOMEM);
 	bool found = false;
 	const std::function<void(nl_object *)> keep = [&](nl_object *object) {
 		out = link_of(reinterpret_cast<rtnl_link *>(object));
 		found = true;
 	};
 	const std::function<void(nl_msg *)> hardware = [&](nl_msg *msg) { read_hardware(msg, out); };
-	r = transact(request.get(), RTM_NEWLINK, &keep, false, &hardware);
+	const int r = transact(request.get(), RTM_NEWLINK, &keep, false, &hardware);
 	if (r == 0 && !found)
 		return st.fail_locally(EBADMSG, "the kernel's answer to a link lookup held no link");
 	return r;
@@ -139,12 +150,8 @@ int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noe
 {
 	if (!state_)
 		return -EBADF;
-	/* libnl-route-3 dumps links only into a cache; this is the same request, without statistics. */
-	NlMsg request(nlmsg_alloc_simple(RTM_GETLINK, NLM_F_DUMP));
-	ifinfomsg ifi{};
-	ifi.ifi_family = AF_UNSPEC;
-	if (!request || nlmsg_append(request.get(), &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(request.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
+	NlMsg request = link_request(NLM_F_DUMP, 0, nullptr);
+	if (!request)
 		return state_->fail_locally(ENOMEM);
 	/* Each reply goes to libnl's parser first, then to the reader of what it does not keep. */
 	Link current;
