@@ -123,10 +123,8 @@ private:
 	 * lower device), or stale (anything else).
 	 */
 	enum class Lent { here, home, gone, stale };
-	/* Why the device inside is not the one the record lent, in words; "" if it is (identity.hpp). */
-	std::string identity_problem(const Operation &op, const Record &record, const Link &inside);
-	/* The same, as an ESTALE failure that moves nothing and keeps the record. */
-	void check_identity(const Operation &op, const RecordStore::Entry &entry, const Link &inside);
+	/* Why the device inside is not the one the record lent, as an ESTALE failure's cause; "" if it is (identity.hpp). */
+	std::string forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside);
 	Lent lent_device(const Operation &op, const Record &record, Link &link);
 
 	std::string label_;

@@ -40,7 +40,8 @@ std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const 
 		if (entry.record.inside_ifindex != link.ifindex)
 			continue;
 		if (entry.record.netns == inside_id(op) && entry.record.host.mac == link.mac) {
-			check_identity(op, entry, link);
+			if (const std::string why = forgery(op, entry, link); !why.empty())
+				fail(op, ESTALE, why);
 			return std::move(entry); /* a valid record wins, whatever stale ones lie beside it */
 		}
 		if (!stale) {
@@ -169,10 +170,8 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 			(void)store(op).remove(entry.record);
 			continue;
 		}
-		if (const std::string why = identity_problem(op, entry.record, link); !why.empty()) {
-			failed(ESTALE, link.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
-					       "; it stays in the container, and the record " + store(op).path() + "/" + entry.file +
-					       " is kept for you to look at");
+		if (const std::string why = forgery(op, entry, link); !why.empty()) {
+			failed(ESTALE, why);
 			continue;
 		}
 		try {
@@ -192,21 +191,17 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 	return returned;
 }
 
-std::string Mover::identity_problem(const Operation &op, const Record &record, const Link &inside)
+std::string Mover::forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside)
 {
 	int host_nsid = -1;
-	if (record.identity.link_on_host)
+	if (entry.record.identity.link_on_host)
 		if (int r = inside_.get_nsid(host_netns_.get(), host_nsid); r < 0)
 			fail(op, -r, "find how the container's namespace knows the host's" + detail_of(inside_));
-	return identity_mismatch(record.identity, inside, host_nsid);
-}
-
-void Mover::check_identity(const Operation &op, const RecordStore::Entry &entry, const Link &inside)
-{
-	if (const std::string why = identity_problem(op, entry.record, inside); !why.empty())
-		fail(op, ESTALE, inside.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
-					 "; it stays in the container, and the record " + store(op).path() + "/" + entry.file +
-					 " is kept for you to look at");
+	const std::string why = identity_mismatch(entry.record.identity, inside, host_nsid);
+	if (why.empty())
+		return {};
+	return inside.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
+	       "; it stays in the container, and the record " + store(op).path() + "/" + entry.file + " is kept for you to look at";
 }
 
 Mover::Lent Mover::lent_device(const Operation &op, const Record &record, Link &link)
