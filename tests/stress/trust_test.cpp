@@ -39,7 +39,7 @@ std::string asker_name(Asker a)
 }
 
 /* Runs the asker against ct; returns the errno it failed with (0 if it succeeded) and its message. */
-int ask_home(Asker asker, ScopedContainer &ct, std::string &what)
+int ask(Asker asker, ScopedContainer &ct, std::string &what)
 {
 	lxcnet::Container box(ct.name(), ct.lxcpath());
 	switch (asker) {
@@ -58,6 +58,25 @@ int ask_home(Asker asker, ScopedContainer &ct, std::string &what)
 	}
 	}
 	return 0;
+}
+
+/* What became of a forged device when the asker tried to bring the lent one home as host_name. */
+struct Asked {
+	int errnum = 0;
+	std::string what;
+	bool taken = false;        /* a device of the lent one's host name is on the host */
+	bool still_inside = false; /* the forgery is still in the container as eth1 */
+	size_t records = 0;
+};
+
+Asked ask_home(Asker asker, ScopedContainer &ct, const std::string &host_name, const StateDir &state)
+{
+	Asked got;
+	got.errnum = ask(asker, ct, got.what);
+	got.taken = host_has_link(host_name);
+	got.still_inside = ct.has_link("eth1");
+	got.records = state.files().size();
+	return got;
 }
 
 } /* namespace */
@@ -121,19 +140,15 @@ TEST_CASE("a veth forged inside in place of an attached one is refused by every 
 	sh(ct.inside() + "ip link del eth1");
 	sh(ct.inside() + "ip link add eth1 index " + std::to_string(index) + " address " + veth.mac() + " type veth peer name " + evil);
 
-	std::string what;
-	const int r = ask_home(asker, ct, what);
-	INFO(errno_text(r) << " " << what);
-	const bool taken = host_has_link(veth.name());
-	const bool still_inside = ct.has_link("eth1");
-	const auto records = state.files();
+	const Asked got = ask_home(asker, ct, veth.name(), state);
+	INFO(errno_text(got.errnum) << " " << got.what);
 	(void)run("ip link del " + veth.name());
 	(void)run(ct.inside() + "ip link del " + evil);
-	CHECK(r == ESTALE);
-	CHECK(what.find("peer") != std::string::npos);
-	CHECK_FALSE(taken);
-	CHECK(still_inside);
-	CHECK(records.size() == 1); /* kept for a human to look at */
+	CHECK(got.errnum == ESTALE);
+	CHECK(got.what.find("peer") != std::string::npos);
+	CHECK_FALSE(got.taken);
+	CHECK(got.still_inside);
+	CHECK(got.records == 1); /* kept for a human to look at */
 }
 
 TEST_CASE("a macvlan replaced inside by a device of the container's is refused", "[trust]")
@@ -155,17 +170,14 @@ TEST_CASE("a macvlan replaced inside by a device of the container's is refused",
 	sh(ct.inside() + "ip link add eth1 index " + std::to_string(index) + " link " + evil + " address " + mac +
 	   " type macvlan mode bridge");
 
-	std::string what;
-	const int r = ask_home(asker, ct, what);
-	INFO(errno_text(r) << " " << what);
-	const bool taken = host_has_link(name);
-	const bool still_inside = ct.has_link("eth1");
+	const Asked got = ask_home(asker, ct, name, state);
+	INFO(errno_text(got.errnum) << " " << got.what);
 	(void)run("ip link del " + name);
 	(void)run(ct.inside() + "ip link del eth1");
 	(void)run(ct.inside() + "ip link del " + evil);
-	CHECK(r == ESTALE);
-	CHECK(what.find("lower device") != std::string::npos);
-	CHECK_FALSE(taken);
-	CHECK(still_inside);
-	CHECK(state.files().size() == 1);
+	CHECK(got.errnum == ESTALE);
+	CHECK(got.what.find("lower device") != std::string::npos);
+	CHECK_FALSE(got.taken);
+	CHECK(got.still_inside);
+	CHECK(got.records == 1);
 }
