@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <lxcnet/network_namespace.hpp>
 #include <lxcnet/recovery.hpp>
 
 #include "helpers.hpp"
@@ -264,4 +265,32 @@ TEST_CASE("a restarted container's stop hook keeps the record of a device its ol
 	REQUIRE(done.size() == 1);
 	CHECK(done[0].action() == RecoveryAction::returned);
 	CHECK(device_state(veth.name()) == before);
+}
+
+TEST_CASE("recover by namespace id: a device home by hand is restored, one destroyed with its namespace retired", "[recover]")
+{
+	StateDir state;
+	ScopedNetns ns;
+	ScopedVeth kept, lost;
+	kept.configure(105);
+	const std::string before = device_state(kept.name());
+	lxcnet::NetworkNamespace target(ns.path(), "recover-id");
+	const std::string inside = unique_name("i"); /* it comes home under this name: never one the host may have */
+	target.attach_interface(kept.name(), inside);
+	target.attach_interface(lost.name(), "eth2");
+	sh(ns.ip() + "link set " + inside + " netns " + std::to_string(::getpid()));
+	REQUIRE(host_has_link(inside));
+	ns.remove(); /* eth2, a veth, dies with it */
+
+	const auto done = lxcnet::NetworkNamespace::recover("recover-id");
+	INFO(describe(done));
+	REQUIRE(done.size() == 2);
+	for (const auto &s : done) {
+		if (s.host_name() == kept.name())
+			CHECK(s.action() == RecoveryAction::restored);
+		else
+			CHECK(s.action() == RecoveryAction::retired);
+	}
+	CHECK(device_state(kept.name()) == before);
+	CHECK(state.files().empty());
 }
