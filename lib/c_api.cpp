@@ -140,12 +140,12 @@ int lxcnet_recover(void)
 	int count = 0;
 	bool ok = guarded([&] {
 		int failed = 0;
-		const lxcnet::RecordStatus *first = nullptr;
+		const lxcnet::DeviceReport *first = nullptr;
 		const auto statuses = lxcnet::recover();
 		for (const auto &status : statuses) {
-			if (status.action() == lxcnet::RecoveryAction::returned || status.action() == lxcnet::RecoveryAction::restored)
+			if (status.action() == lxcnet::Action::returned || status.action() == lxcnet::Action::restored)
 				count++;
-			if (status.action() == lxcnet::RecoveryAction::failed && !failed++)
+			if (status.action() == lxcnet::Action::failed && !failed++)
 				first = &status;
 		}
 		if (first)

@@ -78,6 +78,15 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 		resolve(op, netns, pidfd);
 		return Mover(name, std::move(netns), options.state_dir, record_key, lxcpath, std::move(pidfd));
 	}
+
+	/* For the stop hook: init is gone, and LXC names the namespace. */
+	Mover stop_hook_mover(const std::string &netns_path, const Options &options)
+	{
+		UniqueFd netns;
+		if (int r = detail::open_netns_path(netns_path.c_str(), netns); r < 0)
+			throw Error(-r, "", name, "detach all from " + name + ": open network namespace " + netns_path);
+		return Mover(name, std::move(netns), options.state_dir, record_key, lxcpath);
+	}
 };
 
 Container::Container(struct lxc_container *c) : impl_(std::make_unique<Impl>())
@@ -128,7 +137,24 @@ void Container::detach_interface(const std::string &dev, const std::string &dst,
 {
 	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
 	detail::check_names(op, impl_->name);
-	impl_->mover(op, options).detach(dev, dst, options.preserve);
+	(void)impl_->mover(op, options).detach(dev, dst, options.preserve);
+}
+
+DeviceReport Container::detach(const std::string &dev, const std::string &dst, const Options &options)
+{
+	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
+	detail::check_names(op, impl_->name);
+	return detail::ReportAccess::make(impl_->mover(op, options).detach(dev, dst, options.preserve));
+}
+
+std::vector<DeviceReport> Container::detach_each(const Options &options)
+{
+	return detail::reports(impl_->mover({detail::Operation::Kind::detach_all, {}, {}}, options).detach_each(options.preserve, false));
+}
+
+std::vector<DeviceReport> Container::detach_each_from(const std::string &netns_path, const Options &options)
+{
+	return detail::reports(impl_->stop_hook_mover(netns_path, options).detach_each(options.preserve, true));
 }
 
 std::vector<Returned> Container::detach_all(const Options &options)
@@ -138,14 +164,10 @@ std::vector<Returned> Container::detach_all(const Options &options)
 
 std::vector<Returned> Container::detach_all_from(const std::string &netns_path, const Options &options)
 {
-	UniqueFd netns;
-	if (int r = detail::open_netns_path(netns_path.c_str(), netns); r < 0)
-		throw Error(-r, "", impl_->name, "detach all from " + impl_->name + ": open network namespace " + netns_path);
-	Mover mover(impl_->name, std::move(netns), options.state_dir, impl_->record_key, impl_->lxcpath);
-	return mover.detach_all(options.preserve, true);
+	return impl_->stop_hook_mover(netns_path, options).detach_all(options.preserve, true);
 }
 
-std::vector<RecordStatus> Container::recover(const Options &options)
+std::vector<DeviceReport> Container::recover(const Options &options)
 {
 	return detail::recover_records(options, impl_->record_key, true);
 }

@@ -63,7 +63,19 @@ void NetworkNamespace::detach_interface(const std::string &dev, const std::strin
 {
 	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
 	detail::check_names(op, impl_->path);
-	impl_->mover(op, options).detach(dev, dst, options.preserve);
+	(void)impl_->mover(op, options).detach(dev, dst, options.preserve);
+}
+
+DeviceReport NetworkNamespace::detach(const std::string &dev, const std::string &dst, const Options &options)
+{
+	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
+	detail::check_names(op, impl_->path);
+	return detail::ReportAccess::make(impl_->mover(op, options).detach(dev, dst, options.preserve));
+}
+
+std::vector<DeviceReport> NetworkNamespace::detach_each(const Options &options)
+{
+	return detail::reports(impl_->mover({detail::Operation::Kind::detach_all, {}, {}}, options).detach_each(options.preserve, false));
 }
 
 std::vector<Returned> NetworkNamespace::detach_all(const Options &options)
@@ -104,7 +116,7 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 	return names;
 }
 
-std::vector<RecordStatus> NetworkNamespace::recover(const std::string &id, const Options &options)
+std::vector<DeviceReport> NetworkNamespace::recover(const std::string &id, const Options &options)
 {
 	if (const char *problem = detail::container_name_problem(id))
 		throw Error(EINVAL, "", id, "recover the records of " + id + ": bad id: " + problem);
