@@ -201,15 +201,34 @@ int device_node(const Args &args, const Cli &cli, bool add, const std::string &s
 	return cli.succeed(add ? "add" : "del", src, dst.empty() ? src : dst, "device-node");
 }
 
+/*
+ * LXC runs a stop hook in one of two ways. With lxc.hook.version = 1 the
+ * container's network namespace is in $LXC_NET_NS and nothing follows the
+ * command. With version 0 (LXC's default) it appends NAME SECTION TYPE and
+ * one TYPE:PATH word per namespace of the container, "net:/proc/PID/fd/N"
+ * among them (lxc.container.conf(5), lxc.hook.stop). Both are taken.
+ */
 int run_hook(Args &args, const Cli &cli)
 {
 	const char *name = std::getenv("LXC_NAME");
 	const char *netns = std::getenv("LXC_NET_NS");
 	const char *config = std::getenv("LXC_CONFIG_FILE");
-	if (args.words.size() > 1)
-		return cli.usage_error("hook takes no arguments (LXC passes it the container in its environment)");
+	std::string netns_word;
+	if (args.words.size() > 1) {
+		if (args.words.size() < 4)
+			return cli.usage_error("hook: LXC passes NAME SECTION TYPE and the namespaces (lxc.hook.version = 0), or nothing (version 1)");
+		if (args.words[3] != "stop")
+			return cli.usage_error("hook: this is a stop hook, not a " + args.words[3] + " hook (lxc.hook." + args.words[3] + ")");
+		for (size_t i = 4; i < args.words.size(); i++)
+			if (args.words[i].rfind("net:", 0) == 0)
+				netns_word = args.words[i].substr(4);
+		if (netns_word.empty())
+			return cli.fail(exit_usage, "hook: LXC passed no net:PATH argument, so the container has no network namespace of its own", EINVAL);
+		name = args.words[1].c_str();
+		netns = netns_word.c_str();
+	}
 	if (!name || !netns)
-		return cli.fail(exit_usage, "hook: LXC_NAME and LXC_NET_NS are not set; run it as lxc.hook.stop with lxc.hook.version = 1", EINVAL);
+		return cli.fail(exit_usage, "hook: LXC_NAME and LXC_NET_NS are not set; run it as lxc.hook.stop", EINVAL);
 	args.name = name;
 	if (args.lxcpath.empty() && config) {
 		/* LXC_CONFIG_FILE is <lxcpath>/<name>/config. */

@@ -70,7 +70,8 @@ TEST_CASE("each command-line mistake gets its own line and exit 2, and nothing m
 		{"add " + veth.name() + " eth1 extra", "too many arguments for add: 'extra'"},
 		{"list extra", "list takes no arguments"},
 		{"frobnicate " + veth.name(), "unknown command 'frobnicate'"},
-		{"hook extra", "hook takes no arguments"},
+		{"hook extra", "hook: LXC passes NAME SECTION TYPE"},
+		{"hook web1 lxc start net:/proc/1/fd/3", "this is a stop hook, not a start hook"},
 		{"add " + veth.name() + " ''", "DST is empty"},
 		{"del " + veth.name() + " ''", "DST is empty"},
 		{"-l BOGUS add " + veth.name(), "unknown log priority 'BOGUS'"},
@@ -246,4 +247,33 @@ TEST_CASE("bash completion offers verbs without hook, running containers for -n,
 	CHECK(complete("lxcnet-device --lxcpath=" + ct.lxcpath() + " -n " + ct.name() + " del eth1 ").empty());
 	sh(cli_for(ct) + "del eth1");
 	CHECK(complete("lxcnet-device -n x add " + veth.name().substr(0, veth.name().size() - 1)).find(veth.name()) != std::string::npos);
+}
+
+TEST_CASE("the stop hook also works with LXC's default lxc.hook.version = 0, which passes net:PATH", "[stop][cli][newuser]")
+{
+	ScopedContainer ct(true, "lxc.hook.stop = " + cli() + " hook");
+	ScopedVeth veth;
+	veth.configure(124);
+	const std::string before = device_state(veth.name());
+	lxcnet::Container(ct.name(), ct.lxcpath()).attach_interface(veth.name(), "eth1");
+	ct.stop();
+	REQUIRE(host_has_link(veth.name()));
+	CHECK(device_state(veth.name()) == before);
+}
+
+TEST_CASE("examples/container.conf is a working config: its stop hook brings devices home", "[stop][newuser]")
+{
+	const char *source = std::getenv("LXCNET_SOURCE_ROOT");
+	REQUIRE(source != nullptr);
+	/* The example's lines, with the built CLI in place of the installed one. */
+	std::string config = sh("grep -v '^#' " + quote(std::string(source) + "/examples/container.conf") + " | grep .");
+	config = replace_all(config, "/usr/local/bin/lxcnet-device", cli());
+	ScopedContainer ct(true, config);
+	ScopedVeth veth;
+	veth.configure(125);
+	const std::string before = device_state(veth.name());
+	sh(cli_for(ct) + "add " + veth.name() + " eth1");
+	ct.stop();
+	REQUIRE(host_has_link(veth.name()));
+	CHECK(device_state(veth.name()) == before);
 }
