@@ -115,7 +115,7 @@ public:
 	{
 		if (args_.json)
 			std::cout << "{\"ok\":false,\"errno\":" << errnum << ",\"error\":" << json_string(errno_name(errnum))
-				  << ",\"message\":" << json_string(message) << (code == exit_usage ? ",\"usage\":true" : "") << "}\n";
+				  << (code == exit_usage ? ",\"usage\":true" : "") << ",\"message\":" << json_string(message) << "}\n";
 		else if (!args_.quiet)
 			std::cerr << "lxcnet-device: " << printable(message) << "\n";
 		return code;
