@@ -6,6 +6,7 @@
 #include "mover.hpp"
 #include "names.hpp"
 #include "netns.hpp"
+#include "privilege.hpp"
 #include "record_store.hpp"
 #include "recovery.hpp"
 
@@ -33,7 +34,7 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 	{
 		UniqueFd netns;
 		if (int r = detail::open_netns_path(path.c_str(), netns); r < 0)
-			throw Error(-r, op.device, path, op.text(path) + ": open network namespace " + path);
+			throw Error(-r, op.device, path, op.text(path) + ": " + detail::with_privilege_hint(-r, "open network namespace " + path));
 		return Mover(path, std::move(netns), options.state_dir, record_key(id));
 	}
 };
@@ -41,9 +42,9 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 NetworkNamespace::NetworkNamespace(std::string path, std::string id) : impl_(std::make_unique<Impl>())
 {
 	if (const char *problem = detail::container_name_problem(id))
-		throw Error(EINVAL, "", path, "lxcnet::NetworkNamespace: bad id: " + std::string(problem));
+		throw Error(EINVAL, "", path, "open network namespace " + path + ": bad id: " + problem);
 	if (path.empty() || path.find('\0') != std::string::npos)
-		throw Error(EINVAL, "", path, "lxcnet::NetworkNamespace: empty or bad namespace path");
+		throw Error(EINVAL, "", path, "open network namespace " + path + ": empty or bad namespace path");
 	impl_->path = std::move(path);
 	impl_->id = std::move(id);
 }

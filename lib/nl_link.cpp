@@ -63,6 +63,10 @@ void read_hardware(nl_msg *msg, Link &link)
  * RTM_GETLINK by index, by name, or for every link (flags NLM_F_DUMP).
  * libnl-route-3 dumps links only into a cache, and its lookup request asks
  * for statistics, a third of each reply, which nothing here reads.
+ * The kernel finds a device by any of its names, altnames included, from
+ * either attribute; IFLA_IFNAME stops at IFNAMSIZ, so a longer name (an
+ * altname, up to ALTIFNAMSIZ) goes as IFLA_ALT_IFNAME (Linux 5.5, "net:
+ * rtnetlink: add possibility to use alternative names as message handle").
  */
 NlMsg link_request(int flags, int ifindex, const std::string *name)
 {
@@ -71,7 +75,7 @@ NlMsg link_request(int flags, int ifindex, const std::string *name)
 	ifi.ifi_family = AF_UNSPEC;
 	ifi.ifi_index = ifindex;
 	if (!request || nlmsg_append(request.get(), &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (name && nla_put_string(request.get(), IFLA_IFNAME, name->c_str()) < 0) ||
+	    (name && nla_put_string(request.get(), name->size() < IFNAMSIZ ? IFLA_IFNAME : IFLA_ALT_IFNAME, name->c_str()) < 0) ||
 	    nla_put_u32(request.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
 		return nullptr;
 	return request;
