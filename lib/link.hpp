@@ -37,6 +37,7 @@ struct LinkChange {
 	std::string mac;                  /* "aa:bb:cc:dd:ee:ff" */
 	std::optional<std::string> alias; /* "" removes it */
 	bool up = false;                  /* bring it up */
+	bool down = false;                /* take it down (the kernel renames only a device that is down) */
 	std::vector<std::pair<int, int32_t>> ipv4_conf; /* IPV4_DEVCONF_* id, value */
 };
 

@@ -165,6 +165,8 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 		rtnl_link_set_ifalias(to.get(), change.alias->c_str());
 	if (change.up)
 		rtnl_link_set_flags(to.get(), IFF_UP);
+	if (change.down)
+		rtnl_link_unset_flags(to.get(), IFF_UP);
 	for (const auto &[id, value] : change.ipv4_conf)
 		if (rtnl_link_inet_set_conf(to.get(), static_cast<unsigned>(id), static_cast<uint32_t>(value)) < 0)
 			return st.fail_locally(EINVAL, "an IPv4 device setting libnl cannot send");
