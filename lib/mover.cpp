@@ -161,7 +161,7 @@ Link Mover::find_after_move(const Operation &op, const Side &side, const std::st
 
 int Mover::configure(const Side &side, const Link &link, const LinkState &want, std::string &step)
 {
-	int r = apply(side.sock, link, want, step);
+	int r = apply(side.sock, side.netns, link, want, step);
 	return r < 0 ? r : seam::apply_fault(step);
 }
 

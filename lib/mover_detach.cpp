@@ -131,8 +131,11 @@ void Mover::move_home(const Operation &op, const Link &link, const std::string &
 void Mover::reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside)
 {
 	const Link home = find_after_move(op, host_side(), host_name);
+	/* DAD is skipped for what passed it inside, just now, on this same link; not for what the record alone says. */
+	LinkState ready = want;
+	take_dad_state(ready.addresses, inside.addresses);
 	std::string step;
-	if (int r = configure(host_side(), home, want, step); r < 0)
+	if (int r = configure(host_side(), home, ready, step); r < 0)
 		roll_back(op, -r, step + " on the host" + detail_of(host_), host_side(), home, inside_side(), inside, nullptr);
 }
 

@@ -358,8 +358,11 @@ void Recovery::restore(RecordStore &store, const Record &record, const Link &hom
 	Link now;
 	if (int r = host_.get_link(home.ifindex, {}, now); r < 0)
 		return fail(status, -r, "lost " + want + " on the host after renaming it" + detail_of(host_) + "; the record is kept");
+	/* Nothing says when it came home or whether its addresses were checked since: they run DAD. */
+	LinkState ready = record.host;
+	take_dad_state(ready.addresses, {});
 	std::string step;
-	if (int r = apply(host_, now, record.host, step); r < 0)
+	if (int r = apply(host_, host_netns_.get(), now, ready, step); r < 0)
 		return fail(status, -r, want + " is back under its name, but " + step + " failed" + detail_of(host_) + "; the record is kept");
 	(void)store.remove(record);
 	status.action = Action::restored;
