@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "port.hpp"
 #include "sysctls.hpp"
 
 namespace lxcnet::detail {
@@ -27,6 +28,9 @@ struct Link {
 	std::string perm_mac;  /* IFLA_PERM_ADDRESS, if the device has one */
 	std::string parent;    /* IFLA_PARENT_DEV_BUS_NAME and IFLA_PARENT_DEV_NAME, "bus/name", if the kernel gives them */
 	DeviceSysctls sysctls; /* IFLA_AF_SPEC's IPv4 and IPv6 devconf */
+	int master = 0;        /* IFLA_MASTER: the bridge or bond it is a port of; 0 if none */
+	std::string port_kind; /* IFLA_INFO_SLAVE_KIND: the master's kind, as the port reports it */
+	BridgePort port;       /* IFLA_INFO_SLAVE_DATA, a bridge port's */
 };
 
 /* One rtnl_link_change() on an existing link: only what is set here is sent. */
@@ -39,6 +43,7 @@ struct LinkChange {
 	bool up = false;                  /* bring it up */
 	bool down = false;                /* take it down (the kernel renames only a device that is down) */
 	std::vector<std::pair<int, int32_t>> ipv4_conf; /* IPV4_DEVCONF_* id, value */
+	std::optional<int> master;        /* make it a port of this ifindex (0: of none) */
 };
 
 } /* namespace lxcnet::detail */

@@ -13,6 +13,7 @@
 
 #include "config_io.hpp"
 #include "config_objects.hpp"
+#include "membership.hpp"
 #include "sysctl_io.hpp"
 
 namespace lxcnet::detail {
@@ -134,6 +135,8 @@ int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &
 			if (int r = capture_routes(sock, state); r < 0)
 				return r;
 			if (int r = capture_neighbours(sock, state); r < 0)
+				return r;
+			if (int r = read_membership(sock, link, state.membership); r < 0)
 				return r;
 		}
 		out = std::move(state);
@@ -273,6 +276,9 @@ int apply(NetlinkSocket &sock, int netns_fd, const Link &link, const LinkState &
 {
 	try {
 		if (int r = restore_link_settings(sock, netns_fd, link, want, step); r < 0)
+			return r;
+		/* Before it comes up, so that it joins its bridge as a port with its own settings, never with the defaults. */
+		if (int r = join_master(sock, link, want.membership, step); r < 0)
 			return r;
 		/*
 		 * Addresses, the link up, then routes (they need both), sent together.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "port.hpp"
 #include "sysctls.hpp"
 
 namespace lxcnet::detail {
@@ -75,6 +76,7 @@ struct LinkState {
 	std::vector<Route> routes;
 	std::vector<Neighbour> neighbours;
 	DeviceSysctls sysctls;
+	Membership membership; /* the bridge or bond it is a port of on this side */
 	bool operator==(const LinkState &) const = default;
 };
 

@@ -32,6 +32,12 @@ struct Operation {
 	std::string text(const std::string &label) const;
 };
 
+/* A device back on the host: what Returned says, and why it is back without its bridge or bond, if it is. */
+struct Homecoming {
+	Returned returned;
+	std::string loose;
+};
+
 /* Throws EINVAL for bad names: "op: problem". Front ends call it before resolving the namespace, so EINVAL wins over ESRCH. */
 void check_names(const Operation &op, const std::string &label);
 
@@ -75,7 +81,7 @@ public:
 	 * own: it must be here under the recorded identity (ESTALE otherwise,
 	 * with the record kept). A taken host name fails with EEXIST.
 	 */
-	Returned return_lent(const RecordStore::Entry &entry);
+	Homecoming return_lent(const RecordStore::Entry &entry);
 
 private:
 	/* Every step that can fail takes the call's Operation: its messages begin with it. */
@@ -126,16 +132,19 @@ private:
 	/* Detach's steps (mover_detach.cpp). */
 	/* needs_record false: a bare detach to a named destination, which goes on without a store it cannot use. */
 	std::optional<RecordStore::Entry> find_record(const Operation &op, const Link &link, bool name_given, bool needs_record);
-	Returned detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
-			     bool fallback_names);
+	Homecoming detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
+			       bool fallback_names);
 	/* dst, else the recorded name, else the name inside; with fallback_names a taken one gives way to "lxn<ifindex>". */
 	Returned choose_host_name(const Operation &op, const Link &link, const Record *record, const std::string &dst,
 				  bool fallback_names);
 	void move_home(const Operation &op, const Link &link, const std::string &host_name, const LinkState &inside, bool preserve);
 	/* After a detach's move of a device lxcnet has no record of: take off what the container set that outlives a move. */
 	void strip_at_home(const Operation &op, const std::string &host_name, const Link &inside);
-	/* After a detach's move: give the device want on the host; on failure, put it back in the container as inside. */
-	void reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside);
+	/*
+	 * After a detach's move: give the device want on the host; on failure, put it back in the container as inside.
+	 * Returns why it is back without its master ("" if it had none, or has it again).
+	 */
+	std::string reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside);
 	/*
 	 * What became of a record's device: here (same namespace, same ifindex
 	 * and MAC), elsewhere (the record is of an earlier namespace of the

@@ -83,8 +83,16 @@ void Mover::move_in(const Operation &op, const Link &link, const std::string &ds
 
 void Mover::settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record)
 {
+	/* Its bridge or bond stays on the host: inside it is a device of its own, and the record remembers the master. */
+	const LinkState *want = &before;
+	LinkState loose;
+	if (before.membership.master > 0) {
+		loose = before;
+		loose.membership = {};
+		want = &loose;
+	}
 	std::string step;
-	if (int r = configure(inside_side(), moved, before, step); r < 0)
+	if (int r = configure(inside_side(), moved, *want, step); r < 0)
 		roll_back(op, -r, step + " in the container" + detail_of(inside_), inside_side(), moved, host_side(), before,
 			  &record);
 	/* The kernel kept the ifindex only if it was free inside: the record follows the device by the one it has. */

@@ -5,6 +5,8 @@
 
 #include <lxcnet/error.hpp>
 
+#include "membership.hpp"
+
 namespace lxcnet::detail {
 
 DeviceReport::Impl Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
@@ -20,7 +22,8 @@ DeviceReport::Impl Mover::detach(const std::string &dev, const std::string &dst,
 	existing_store(op, needs_record); /* the lock, if the container has records, before the device is looked up */
 	const Link link = find_device(op, inside_side(), dev);
 	auto entry = find_record(op, link, !dst.empty(), needs_record);
-	const Returned returned = detach_link(op, link, entry ? &entry->record : nullptr, dst, preserve, false);
+	const Homecoming home = detach_link(op, link, entry ? &entry->record : nullptr, dst, preserve, false);
+	const Returned &returned = home.returned;
 	DeviceReport::Impl report;
 	report.container = label_;
 	report.inside_name = link.name;
@@ -32,6 +35,8 @@ DeviceReport::Impl Mover::detach(const std::string &dev, const std::string &dst,
 	report.message = !preserve ? "moved to the host as " + returned.host_name + " (bare: no configuration carried)"
 			 : entry   ? "returned to the host as " + returned.host_name + ", configured as it was there"
 				   : "returned to the host as " + returned.host_name + ", bare: lxcnet had no record of it";
+	if (!home.loose.empty())
+		report.message += ", but " + home.loose;
 	return report;
 }
 
@@ -76,10 +81,11 @@ std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const 
 	return std::nullopt;
 }
 
-Returned Mover::detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
-			    bool fallback_names)
+Homecoming Mover::detach_link(const Operation &op, const Link &link, const Record *record, const std::string &dst, bool preserve,
+			      bool fallback_names)
 {
-	Returned result = choose_host_name(op, link, record, dst, fallback_names);
+	Homecoming home{choose_host_name(op, link, record, dst, fallback_names), {}};
+	const Returned &result = home.returned;
 	const LinkState inside = snapshot(op, inside_side(), link, preserve);
 	move_home(op, link, result.host_name, inside, preserve);
 	/*
@@ -91,12 +97,12 @@ Returned Mover::detach_link(const Operation &op, const Link &link, const Record 
 	 * the host's alias that way).
 	 */
 	if (preserve && record)
-		reapply_at_home(op, result.host_name, record->host, inside);
+		home.loose = reapply_at_home(op, result.host_name, record->host, inside);
 	else if (preserve)
 		strip_at_home(op, result.host_name, link);
 	if (record)
 		(void)store(op).remove(*record);
-	return result;
+	return home;
 }
 
 Returned Mover::choose_host_name(const Operation &op, const Link &link, const Record *record, const std::string &dst,
@@ -128,15 +134,21 @@ void Mover::move_home(const Operation &op, const Link &link, const std::string &
 	}
 }
 
-void Mover::reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside)
+std::string Mover::reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside)
 {
 	const Link home = find_after_move(op, host_side(), host_name);
 	/* DAD is skipped for what passed it inside, just now, on this same link; not for what the record alone says. */
 	LinkState ready = want;
 	take_dad_state(ready.addresses, inside.addresses);
+	/* A master deleted while the device was away leaves it loose, which is no failure: the device is home either way. */
+	std::string loose;
+	if (int r = find_master(host_, ready.membership, loose); r < 0)
+		roll_back(op, -r, "look for the master of " + host_name + " on the host" + detail_of(host_), host_side(), home,
+			  inside_side(), inside, nullptr);
 	std::string step;
 	if (int r = configure(host_side(), home, ready, step); r < 0)
 		roll_back(op, -r, step + " on the host" + detail_of(host_), host_side(), home, inside_side(), inside, nullptr);
+	return loose;
 }
 
 void Mover::strip_at_home(const Operation &op, const std::string &host_name, const Link &inside)
@@ -217,12 +229,14 @@ std::vector<DeviceReport::Impl> Mover::detach_each(bool preserve, bool fallback_
 			continue;
 		}
 		try {
-			const Returned returned = detach_link(op, link, &entry.record, {}, preserve, fallback_names);
+			const Homecoming home = detach_link(op, link, &entry.record, {}, preserve, fallback_names);
+			const Returned &returned = home.returned;
 			report.host_name = returned.host_name;
 			report.fallback_name = returned.fallback_name;
 			report.action = Action::returned;
 			report.message = "returned to the host as " + returned.host_name +
-					 (returned.fallback_name ? " (" + entry.record.host.name + " was taken)" : "");
+					 (returned.fallback_name ? " (" + entry.record.host.name + " was taken)" : "") +
+					 (home.loose.empty() ? "" : ", but " + home.loose);
 		} catch (const Error &e) {
 			failed(e.code().value(), e.what());
 		}
@@ -262,7 +276,7 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 	return returned;
 }
 
-Returned Mover::return_lent(const RecordStore::Entry &entry)
+Homecoming Mover::return_lent(const RecordStore::Entry &entry)
 {
 	const Operation op{Operation::Kind::detach, entry.record.inside_name, {}};
 	lock_host(op, true);

@@ -34,6 +34,8 @@ public:
 	int get_link(int ifindex, const std::string &name, Link &out) noexcept;
 	/* rtnl_link_change() on orig: the move (with a namespace fd and a name) is one of these. */
 	int change_link(const Link &orig, const LinkChange &change) noexcept;
+	/* A bridge port's settings (those set in settings), with rtnl_link_bridge_*: the port's bridge takes them. */
+	int set_bridge_port(const Link &port, const BridgePort &settings) noexcept;
 	/* The id by which this socket's namespace knows the namespace of netns_fd: -1 if it has none yet. */
 	int get_nsid(int netns_fd, int &nsid) noexcept;
 	/* Every link in this socket's netns (the container's: small); each must not send a request. */
@@ -67,6 +69,8 @@ private:
 	/* Sends a lookup or dump request (numbered here) and hands each reply of reply_type, parsed, to each. */
 	int transact(nl_msg *request, int reply_type, const std::function<void(nl_object *)> *each, bool dump,
 		     const std::function<void(nl_msg *)> *raw = nullptr) noexcept;
+	/* rtnl_link_change(), answered on this socket's terms: the kernel's errno, its words. */
+	int send_change(rtnl_link *from, rtnl_link *to) noexcept;
 	/* Reads until the exchange in progress is answered. */
 	int receive() noexcept;
 	/* NETLINK_EXT_ACK, set before the first request that can fail for a reason worth the kernel's words. */

@@ -11,6 +11,7 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <netlink/route/link/bridge.h>
 #include <netlink/route/link/inet.h>
 #include <linux/if_link.h>
 #include <linux/net_namespace.h>
@@ -41,7 +42,49 @@ Link link_of(rtnl_link *object)
 	int32_t netnsid = -1;
 	if (rtnl_link_get_link_netnsid(object, &netnsid) == 0)
 		link.link_netnsid = netnsid;
+	link.master = rtnl_link_get_master(object);
+	if (const char *kind = rtnl_link_get_slave_type(object))
+		link.port_kind = kind;
 	return link;
+}
+
+/* Each port flag's attribute in a bridge port's data, and its bit for rtnl_link_bridge_set_flags(), in PortFlag's order. */
+struct PortFlagBits {
+	int attribute;
+	unsigned libnl;
+};
+constexpr std::array<PortFlagBits, port_flag_count> port_flag_bits = {{
+	{IFLA_BRPORT_LEARNING, RTNL_BRIDGE_LEARNING},
+	{IFLA_BRPORT_UNICAST_FLOOD, RTNL_BRIDGE_UNICAST_FLOOD},
+	{IFLA_BRPORT_MODE, RTNL_BRIDGE_HAIRPIN_MODE},
+	{IFLA_BRPORT_GUARD, RTNL_BRIDGE_BPDU_GUARD},
+	{IFLA_BRPORT_PROTECT, RTNL_BRIDGE_ROOT_BLOCK},
+	{IFLA_BRPORT_FAST_LEAVE, RTNL_BRIDGE_FAST_LEAVE},
+	{IFLA_BRPORT_LEARNING_SYNC, RTNL_BRIDGE_LEARNING_SYNC},
+}};
+
+/*
+ * A bridge port's settings, from IFLA_LINKINFO's IFLA_INFO_SLAVE_DATA: the
+ * kernel puts them in every link reply of a port, and libnl 3.7 keeps only
+ * the slave kind. (Its bridge parser reads IFLA_PROTINFO, which only an
+ * AF_BRIDGE dump carries: no single-link lookup exists for that family.)
+ */
+void read_port(const nlattr *linkinfo, Link &link)
+{
+	nlattr *info[IFLA_INFO_MAX + 1];
+	if (link.port_kind != "bridge" || nla_parse_nested(info, IFLA_INFO_MAX, const_cast<nlattr *>(linkinfo), nullptr) < 0 ||
+	    !info[IFLA_INFO_SLAVE_DATA])
+		return;
+	nlattr *port[IFLA_BRPORT_MAX + 1];
+	if (nla_parse_nested(port, IFLA_BRPORT_MAX, info[IFLA_INFO_SLAVE_DATA], nullptr) < 0)
+		return;
+	for (size_t i = 0; i < port_flag_count; i++)
+		if (const nlattr *a = port[port_flag_bits[i].attribute]; a && nla_len(a) >= 1)
+			link.port.flags[i] = nla_get_u8(const_cast<nlattr *>(a)) != 0;
+	if (const nlattr *a = port[IFLA_BRPORT_COST]; a && nla_len(a) >= 4)
+		link.port.cost = nla_get_u32(const_cast<nlattr *>(a));
+	if (const nlattr *a = port[IFLA_BRPORT_PRIORITY]; a && nla_len(a) >= 2)
+		link.port.priority = nla_get_u16(const_cast<nlattr *>(a));
 }
 
 /* One family's devconf array (u32 for IPv4 from id 1, s32 for IPv6 from id 0), read into the table's order. */
@@ -82,6 +125,8 @@ void read_hardware(nl_msg *msg, Link &link)
 		return;
 	if (tb[IFLA_AF_SPEC])
 		read_sysctls(tb[IFLA_AF_SPEC], link);
+	if (tb[IFLA_LINKINFO] && link.master > 0)
+		read_port(tb[IFLA_LINKINFO], link);
 	if (const nlattr *perm = tb[IFLA_PERM_ADDRESS])
 		link.perm_mac = mac_text(static_cast<const unsigned char *>(nla_data(perm)),
 					 std::min<size_t>(static_cast<size_t>(nla_len(perm)), max_mac_bytes));
@@ -174,13 +219,55 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 	for (const auto &[id, value] : change.ipv4_conf)
 		if (rtnl_link_inet_set_conf(to.get(), static_cast<unsigned>(id), static_cast<uint32_t>(value)) < 0)
 			return st.fail_locally(EINVAL, "an IPv4 device setting libnl cannot send");
+	if (change.master)
+		rtnl_link_set_master(to.get(), *change.master);
+	return send_change(from.get(), to.get());
+}
 
+int NetlinkSocket::set_bridge_port(const Link &port, const BridgePort &settings) noexcept
+{
+	if (!state_)
+		return -EBADF;
+	State &st = *state_;
+	/* AF_BRIDGE, so that the kernel hands IFLA_PROTINFO to the port's bridge (br_setlink). */
+	RtnlLink from(rtnl_link_alloc());
+	RtnlLink to(rtnl_link_alloc());
+	if (!from || !to)
+		return st.fail_locally(ENOMEM);
+	rtnl_link_set_ifindex(from.get(), port.ifindex);
+	rtnl_link_set_family(from.get(), AF_BRIDGE);
+	rtnl_link_set_family(to.get(), AF_BRIDGE);
+	if (!rtnl_link_is_bridge(to.get()))
+		return st.fail_locally(EOPNOTSUPP, "libnl has no bridge support");
+	unsigned on = 0;
+	unsigned off = 0;
+	for (size_t i = 0; i < port_flag_count; i++)
+		if (settings.flags[i])
+			(*settings.flags[i] ? on : off) |= port_flag_bits[i].libnl;
+	/*
+	 * A flag makes libnl send RTM_SETLINK, the only type that reaches the
+	 * bridge; cost or priority alone would go as RTM_NEWLINK, which the
+	 * kernel acknowledges without a word and ignores. So a request without
+	 * flags is not sent.
+	 */
+	if (!on && !off)
+		return st.fail_locally(EINVAL, "a bridge port change without flags would be ignored");
+	if ((on && rtnl_link_bridge_set_flags(to.get(), on) < 0) || (off && rtnl_link_bridge_unset_flags(to.get(), off) < 0) ||
+	    (settings.cost && rtnl_link_bridge_set_cost(to.get(), *settings.cost) < 0) ||
+	    (settings.priority && rtnl_link_bridge_set_priority(to.get(), *settings.priority) < 0))
+		return st.fail_locally(EINVAL, "a bridge port setting libnl cannot send");
+	return send_change(from.get(), to.get());
+}
+
+int NetlinkSocket::send_change(rtnl_link *from, rtnl_link *to) noexcept
+{
+	State &st = *state_;
 	want_kernel_text();
 	st.drain_if_stale();
 	/* rtnl_link_change() numbers its request itself: the next number, or the one after for its RTM_SETLINK retry. */
 	const uint32_t next = nl_socket_use_seq(st.sock.get()) + 1;
 	st.begin(State::Answer::ack, next, next + 1);
-	int r = rtnl_link_change(st.sock.get(), from.get(), to.get(), 0);
+	int r = rtnl_link_change(st.sock.get(), from, to, 0);
 	if (r >= 0)
 		return 0;
 	if (st.refusal)

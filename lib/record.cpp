@@ -225,6 +225,62 @@ bool parse_identity(const std::vector<std::string_view> &words, Identity &id)
 	}
 }
 
+/* "master kind=bridge ifindex=7 name=br0 learning=0 ... cost=42 priority=7": the three first always, each port setting if known. */
+bool parse_master(const std::vector<std::string_view> &words, Membership &m)
+{
+	std::map<std::string, std::string, std::less<>> f;
+	if (!fields(words, f))
+		return false;
+	try {
+		m.kind = f.at("kind");
+		m.name = f.at("name");
+		if (!number(f.at("ifindex"), m.master) || m.master <= 0 || m.kind.size() > 64 || ifname_problem(m.name))
+			return false;
+	} catch (const std::out_of_range &) {
+		return false;
+	}
+	size_t known = 3;
+	for (size_t i = 0; i < port_flag_count; i++) {
+		auto it = f.find(port_flag_names[i]);
+		if (it == f.end())
+			continue;
+		if (it->second != "0" && it->second != "1")
+			return false;
+		m.port.flags[i] = it->second == "1";
+		known++;
+	}
+	if (auto it = f.find("cost"); it != f.end()) {
+		uint32_t cost = 0;
+		if (!number(it->second, cost))
+			return false;
+		m.port.cost = cost;
+		known++;
+	}
+	if (auto it = f.find("priority"); it != f.end()) {
+		uint16_t priority = 0;
+		if (!number(it->second, priority))
+			return false;
+		m.port.priority = priority;
+		known++;
+	}
+	return known == f.size(); /* nothing unknown */
+}
+
+std::string format_master(const Membership &m)
+{
+	if (m.master <= 0)
+		return {};
+	std::string line = "\nmaster kind=" + escape(m.kind) + " ifindex=" + std::to_string(m.master) + " name=" + escape(m.name);
+	for (size_t i = 0; i < port_flag_count; i++)
+		if (m.port.flags[i])
+			line += " " + std::string(port_flag_names[i]) + "=" + (*m.port.flags[i] ? "1" : "0");
+	if (m.port.cost)
+		line += " cost=" + std::to_string(*m.port.cost);
+	if (m.port.priority)
+		line += " priority=" + std::to_string(*m.port.priority);
+	return line;
+}
+
 /* "sysctl ipv4 forwarding=1 rp_filter=2 ...": a family's values by name, each known name at most once. */
 template <size_t N>
 bool parse_sysctls(const std::vector<std::string_view> &words, bool ipv6, std::array<std::optional<int32_t>, N> &out)
@@ -274,6 +330,7 @@ std::string format_record(const Record &r)
 		out += "\nidentity kind=" + escape(r.identity.kind) + " link=" + std::to_string(r.identity.link) +
 		       " link-host=" + (r.identity.link_on_host ? "1" : "0") + " perm=" + r.identity.perm_mac +
 		       " parent=" + escape(r.identity.parent);
+	out += format_master(h.membership);
 	out += format_sysctls("ipv4", ipv4_sysctls, h.sysctls.ipv4);
 	out += format_sysctls("ipv6", ipv6_sysctls, h.sysctls.ipv6);
 	for (const Address &a : h.addresses)
@@ -369,6 +426,9 @@ int parse_record(std::string_view text, Record &out) noexcept
 				     (ipv6 ? parse_sysctls(words, true, r.host.sysctls.ipv6)
 					   : parse_sysctls(words, false, r.host.sysctls.ipv4));
 				sysctl_lines |= bit;
+			} else if (key == "master") {
+				/* Optional, like identity: only a port has it, and records written before it was kept have none. */
+				ok = r.host.membership.master == 0 && parse_master(words, r.host.membership);
 			} else if (key == "addr") {
 				Address a;
 				ok = parse_address(words, a);

@@ -15,6 +15,7 @@
 #include "identity.hpp"
 #include "link_io.hpp"
 #include "lxc.hpp"
+#include "membership.hpp"
 #include "mover.hpp"
 #include "netns_search.hpp"
 #include "record_store.hpp"
@@ -311,11 +312,12 @@ void Recovery::act(const std::string &key, RecordStore &store, const RecordStore
 				return fail(status, errno, "cannot hold the namespace at " + found.netns->where + ": " + errno_text(errno));
 			Mover mover(entry.record.container, std::move(netns), options_.state_dir, key, entry.record.lxcpath);
 			mover.share_lock(lock_);
-			const Returned returned = mover.return_lent(entry);
+			const Homecoming home = mover.return_lent(entry);
 			host_links_.reset();
 			status.action = Action::returned;
-			status.host_name = returned.host_name;
-			status.message = "returned from the namespace held at " + found.netns->where;
+			status.host_name = home.returned.host_name;
+			status.message = "returned from the namespace held at " + found.netns->where +
+					 (home.loose.empty() ? "" : ", but " + home.loose);
 		} catch (const Error &e) {
 			host_links_.reset();
 			fail(status, e.code().value(), e.what());
@@ -361,6 +363,10 @@ void Recovery::restore(RecordStore &store, const Record &record, const Link &hom
 	/* Nothing says when it came home or whether its addresses were checked since: they run DAD. */
 	LinkState ready = record.host;
 	take_dad_state(ready.addresses, {});
+	std::string loose;
+	if (int r = find_master(host_, ready.membership, loose); r < 0)
+		return fail(status, -r, want + " is back under its name, but looking for its master failed" + detail_of(host_) +
+						"; the record is kept");
 	std::string step;
 	if (int r = apply(host_, host_netns_.get(), now, ready, step); r < 0)
 		return fail(status, -r, want + " is back under its name, but " + step + " failed" + detail_of(host_) + "; the record is kept");
@@ -368,6 +374,8 @@ void Recovery::restore(RecordStore &store, const Record &record, const Link &hom
 	status.action = Action::restored;
 	status.message = found_as == want ? "on the host; its configuration is restored"
 					  : "found on the host as " + found_as + "; its name and configuration are restored";
+	if (!loose.empty())
+		status.message += ", but " + loose;
 }
 
 } /* namespace */

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "link_io.hpp"
+#include "membership.hpp"
 
 namespace lxcnet::detail {
 
@@ -41,6 +42,17 @@ Undone move_back(const Side &from, const Link &link, const Side &to, const LinkS
 		undone.step = "find " + state.name + " " + to.where;
 		return undone;
 	}
+	if (state.membership.master > 0) {
+		/* The master was there when the device left, a moment ago; still, a device joins only the one it left. */
+		LinkState want = state;
+		if ((undone.error = find_master(to.sock, want.membership, undone.loose)) < 0) {
+			undone.step = "look for the master of " + state.name + " " + to.where;
+			return undone;
+		}
+		if ((undone.error = apply(to.sock, to.netns, home, want, undone.step)) < 0)
+			undone.step += std::string(" ") + to.where + detail_of(to.sock);
+		return undone;
+	}
 	if ((undone.error = apply(to.sock, to.netns, home, state, undone.step)) < 0)
 		undone.step += std::string(" ") + to.where + detail_of(to.sock);
 	return undone;
@@ -48,6 +60,8 @@ Undone move_back(const Side &from, const Link &link, const Side &to, const LinkS
 
 std::string rollback_note(const Undone &undone, const std::string &name, const Side &to)
 {
+	if (undone.error == 0 && !undone.loose.empty())
+		return "; rolled back: " + name + " is " + to.where + " as before, but " + undone.loose;
 	if (undone.error == 0)
 		return "; rolled back: " + name + " is " + to.where + " as before";
 	return "; rollback failed too (" + undone.reason() + ")";

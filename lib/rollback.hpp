@@ -26,6 +26,7 @@ struct Undone {
 	int error = 0;      /* -errno of the step that failed; 0 when the device is back (and configured, if asked) */
 	bool moved = false; /* it crossed back, even if what followed failed */
 	std::string step;   /* the step that failed */
+	std::string loose;  /* why it is back without its master, if it is (find_master()) */
 	/* "step: cause" */
 	std::string reason() const;
 };

@@ -39,4 +39,9 @@ int record_update_fault() noexcept
 	return current == Fault::record_update ? -EIO : 0;
 }
 
+bool join_fault() noexcept
+{
+	return current == Fault::join;
+}
+
 } /* namespace lxcnet::detail::seam */

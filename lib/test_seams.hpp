@@ -19,6 +19,7 @@ enum class Fault {
 	apply,        /* the configuration step after a move fails with EIO */
 	target_check, /* attach skips its check of the target name, so the kernel's own EEXIST is reached */
 	record_update, /* attach's update of the record after the move fails with EIO */
+	join,          /* a device rejoins its bridge or bond as a port of itself, which the kernel refuses */
 };
 
 /* Turns a fault on for one scope, for every thread. */
@@ -38,6 +39,7 @@ int apply_fault(std::string &step);
 bool skip_target_check() noexcept;
 /* Fault::record_update: -EIO; otherwise 0. */
 int record_update_fault() noexcept;
+bool join_fault() noexcept;
 
 #else
 
@@ -54,6 +56,11 @@ constexpr bool skip_target_check() noexcept
 constexpr int record_update_fault() noexcept
 {
 	return 0;
+}
+
+constexpr bool join_fault() noexcept
+{
+	return false;
 }
 
 #endif

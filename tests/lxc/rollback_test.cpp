@@ -158,3 +158,39 @@ TEST_CASE("a rollback, either way, puts back sysctls, multipath routes and perma
 	box.detach_interface("eth1");
 	CHECK(carried(dev) == before);
 }
+
+TEST_CASE("a bridge port's rollback, either way, leaves it where it was: a port with its settings, or loose inside", "[rollback][bridge]")
+{
+	auto &ct = shared_container();
+	ScopedBridge bridge;
+	ScopedVeth veth;
+	veth.configure(192);
+	sh("ip link set " + bridge.name() + " up");
+	sh("ip link set " + veth.name() + " master " + bridge.name());
+	sh("bridge link set dev " + veth.name() + " learning off hairpin on cost 42 priority 7");
+	const std::string port = port_state(veth.name());
+	REQUIRE(port.find("cost 42") != std::string::npos);
+	const std::string before = device_state(veth.name());
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	{
+		ScopedFault fault(Fault::apply);
+		expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::io_error);
+	}
+	CHECK(port_state(veth.name()) == port);
+	CHECK(device_state(veth.name()) == before);
+
+	box.attach_interface(veth.name(), "eth1");
+	const std::string inside = device_state("eth1", ct.inside());
+	{
+		/* The kernel itself refuses the rejoin: the detach is rolled back like any other failed re-apply. */
+		ScopedFault fault(Fault::join);
+		auto what = expect_error([&] { box.detach_interface("eth1"); }, std::errc::operation_not_supported);
+		CHECK(what.find("make it a port of bridge " + bridge.name()) != std::string::npos);
+		CHECK(what.find("rolled back") != std::string::npos);
+	}
+	CHECK(device_state("eth1", ct.inside()) == inside);
+	CHECK(port_state("eth1", ct.inside()).empty());
+	box.detach_interface("eth1");
+	CHECK(port_state(veth.name()) == port);
+	CHECK(device_state(veth.name()) == before);
+}

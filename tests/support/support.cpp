@@ -390,6 +390,19 @@ bool host_has_link(const std::string &dev)
 	return host_ifindex(dev) != 0;
 }
 
+std::string port_state(const std::string &dev, const std::string &prefix)
+{
+	const std::string link = sh(prefix + "ip -d -o link show dev " + quote(dev));
+	std::smatch m;
+	if (!std::regex_search(link, m, std::regex(" master ([^ ]+) ")))
+		return {};
+	std::string out = "master " + m[1].str();
+	for (const char *key : {"priority", "cost", "hairpin", "guard", "root_block", "fastleave", "learning", "flood"})
+		if (std::regex_search(link, m, std::regex(std::string("bridge_slave .* ") + key + " ([^ ]+)")))
+			out += std::string(" ") + key + " " + m[1].str();
+	return out;
+}
+
 int host_ifindex(const std::string &dev)
 {
 	auto r = run("ip -o link show dev " + quote(dev));

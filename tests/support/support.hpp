@@ -206,6 +206,12 @@ private:
 };
 
 bool host_has_link(const std::string &dev);
+/*
+ * dev's master and the settings an administrator gives a bridge port, as
+ * `ip -d link` shows them ("master b1 priority 7 cost 42 hairpin on ...");
+ * "" for a device that is no port. prefix: as for device_state().
+ */
+std::string port_state(const std::string &dev, const std::string &prefix = {});
 /* ifindex of dev on the host, or 0 if absent. */
 int host_ifindex(const std::string &dev);
 /* Name of the host link with this MAC, or "" (to find a device that came back under another name). */

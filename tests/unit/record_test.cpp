@@ -187,3 +187,73 @@ TEST_CASE("damaged sysctl, neighbour and multipath lines are refused", "[record]
 	     })
 		CHECK(parse_record(bad, out) == -EBADMSG);
 }
+
+namespace {
+
+Record a_bridge_port()
+{
+	Record r = sample();
+	r.host.membership.master = 7;
+	r.host.membership.kind = "bridge";
+	r.host.membership.name = "br0";
+	r.host.membership.port.flags[static_cast<size_t>(PortFlag::learning)] = false;
+	r.host.membership.port.flags[static_cast<size_t>(PortFlag::hairpin)] = true;
+	r.host.membership.port.cost = 42;
+	r.host.membership.port.priority = 7;
+	return r;
+}
+
+} /* namespace */
+
+TEST_CASE("a port's master and settings read back exactly as written", "[record][bridge]")
+{
+	Record in = a_bridge_port(), out;
+	const std::string text = format_record(in);
+	INFO(text);
+	CHECK(text.find("\nmaster kind=bridge ifindex=7 name=br0 learning=0 hairpin=1 cost=42 priority=7\n") != std::string::npos);
+	REQUIRE(parse_record(text, out) == 0);
+	CHECK(out == in);
+
+	/* A bond's port has no port settings: the line names the master alone. */
+	in.host.membership.kind = "bond";
+	in.host.membership.port = {};
+	REQUIRE(parse_record(format_record(in), out) == 0);
+	CHECK(out == in);
+}
+
+TEST_CASE("a record written before masters were kept still loads, as no port", "[record][bridge]")
+{
+	Record in = sample(), out;
+	const std::string text = format_record(in);
+	CHECK(text.find("\nmaster ") == std::string::npos);
+	REQUIRE(parse_record(text, out) == 0);
+	CHECK(out.host.membership == Membership{});
+}
+
+TEST_CASE("damaged master lines are refused", "[record][bridge]")
+{
+	const std::string good = format_record(a_bridge_port());
+	const std::string line = "master kind=bridge ifindex=7 name=br0 learning=0 hairpin=1 cost=42 priority=7";
+	auto with = [&](const std::string &to) {
+		std::string text = good;
+		auto pos = text.find(line);
+		REQUIRE(pos != std::string::npos);
+		return text.replace(pos, line.size(), to);
+	};
+	Record out;
+	for (const std::string &bad : {
+		     with("master kind=bridge ifindex=0 name=br0"),
+		     with("master kind=bridge ifindex=7"),
+		     with("master kind=bridge name=br0"),
+		     with("master ifindex=7 name=br0"),
+		     with("master kind=bridge ifindex=7 name=a/b"),
+		     with("master kind=bridge ifindex=7 name=br0 learning=2"),
+		     with("master kind=bridge ifindex=7 name=br0 learning=0 learning=0"),
+		     with("master kind=bridge ifindex=7 name=br0 isolated=1"),
+		     with("master kind=bridge ifindex=7 name=br0 cost=-1"),
+		     with("master kind=bridge ifindex=7 name=br0 priority=65536"),
+		     with("master kind=bridge ifindex=7 name=br0 cost"),
+		     with(line + "\n" + line),
+	     })
+		CHECK(parse_record(bad, out) == -EBADMSG);
+}
