@@ -50,6 +50,11 @@ const std::string &DeviceReport::record() const noexcept
 	return impl_->record;
 }
 
+const std::string &DeviceReport::lost_master() const noexcept
+{
+	return impl_->lost_master;
+}
+
 const char *to_string(DeviceState state) noexcept
 {
 	switch (state) {

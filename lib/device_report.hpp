@@ -20,6 +20,7 @@ struct __attribute__((visibility("hidden"))) DeviceReport::Impl {
 	int error = 0;
 	std::string message;
 	std::string record;
+	std::string lost_master;
 };
 
 namespace detail {

@@ -32,9 +32,10 @@ struct Operation {
 	std::string text(const std::string &label) const;
 };
 
-/* A device back on the host: what Returned says, and why it is back without its bridge or bond, if it is. */
+/* A device back on the host: what Returned says, and the bridge or bond it is back without, if any, and why. */
 struct Homecoming {
 	Returned returned;
+	std::string lost_master;
 	std::string loose;
 };
 

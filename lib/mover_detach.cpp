@@ -37,6 +37,7 @@ DeviceReport::Impl Mover::detach(const std::string &dev, const std::string &dst,
 				   : "returned to the host as " + returned.host_name + ", bare: lxcnet had no record of it";
 	if (!home.loose.empty())
 		report.message += ", but " + home.loose;
+	report.lost_master = home.lost_master;
 	return report;
 }
 
@@ -100,6 +101,8 @@ Homecoming Mover::detach_link(const Operation &op, const Link &link, const Recor
 		home.loose = reapply_at_home(op, result.host_name, record->host, inside);
 	else if (preserve)
 		strip_at_home(op, result.host_name, link);
+	if (!home.loose.empty())
+		home.lost_master = record->host.membership.name;
 	if (record)
 		(void)store(op).remove(*record);
 	return home;
@@ -237,6 +240,7 @@ std::vector<DeviceReport::Impl> Mover::detach_each(bool preserve, bool fallback_
 			report.message = "returned to the host as " + returned.host_name +
 					 (returned.fallback_name ? " (" + entry.record.host.name + " was taken)" : "") +
 					 (home.loose.empty() ? "" : ", but " + home.loose);
+			report.lost_master = home.lost_master;
 		} catch (const Error &e) {
 			failed(e.code().value(), e.what());
 		}

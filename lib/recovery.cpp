@@ -318,6 +318,7 @@ void Recovery::act(const std::string &key, RecordStore &store, const RecordStore
 			status.host_name = home.returned.host_name;
 			status.message = "returned from the namespace held at " + found.netns->where +
 					 (home.loose.empty() ? "" : ", but " + home.loose);
+			status.lost_master = home.lost_master;
 		} catch (const Error &e) {
 			host_links_.reset();
 			fail(status, e.code().value(), e.what());
@@ -374,8 +375,10 @@ void Recovery::restore(RecordStore &store, const Record &record, const Link &hom
 	status.action = Action::restored;
 	status.message = found_as == want ? "on the host; its configuration is restored"
 					  : "found on the host as " + found_as + "; its name and configuration are restored";
-	if (!loose.empty())
+	if (!loose.empty()) {
 		status.message += ", but " + loose;
+		status.lost_master = record.host.membership.name;
+	}
 }
 
 } /* namespace */

@@ -117,7 +117,8 @@ std::string report_json(const lxcnet::DeviceReport &r)
 	       ",\"host_name\":" + json_string(r.host_name()) + ",\"state\":" + json_string(lxcnet::to_string(r.state())) +
 	       ",\"done\":" + json_string(lxcnet::to_string(r.action())) + ",\"fallback_name\":" + (r.fallback_name() ? "true" : "false") +
 	       ",\"errno\":" + std::to_string(r.error()) + ",\"error\":" + json_string(errno_name(r.error())) +
-	       ",\"message\":" + json_string(r.message()) + ",\"record\":" + json_string(r.record()) + "}";
+	       ",\"lost_master\":" + json_string(r.lost_master()) + ",\"message\":" + json_string(r.message()) +
+	       ",\"record\":" + json_string(r.record()) + "}";
 }
 
 /* One device's report as a human line: "web1: eth1 -> veth7: returned: ...". */
@@ -151,12 +152,15 @@ public:
 
 	int usage_error(const std::string &message) const { return fail(exit_usage, message + "; try --help", EINVAL); }
 
-	int succeed(const std::string &action, const std::string &dev, const std::string &dst, const char *kind) const
+	/* more: further JSON members, each beginning with a comma. */
+	int succeed(const std::string &action, const std::string &dev, const std::string &dst, const char *kind,
+		    const std::string &more = {}) const
 	{
 		if (args_.json)
 			std::cout << "{\"ok\":true,\"action\":" << json_string(action) << ",\"kind\":" << json_string(kind)
 				  << ",\"container\":" << json_string(args_.name) << ",\"device\":" << json_string(dev)
-				  << ",\"name\":" << json_string(dst) << (action == "del" ? ",\"host_name\":" + json_string(dst) : "") << "}\n";
+				  << ",\"name\":" << json_string(dst) << (action == "del" ? ",\"host_name\":" + json_string(dst) : "") << more
+				  << "}\n";
 		return 0;
 	}
 
@@ -404,7 +408,13 @@ int run(Args &args)
 		/* Without a DST, the name lxcnet chose is news to the caller. */
 		if (dst.empty() && !args.json && !args.quiet)
 			std::cout << printable(dev) << " -> " << printable(report.host_name()) << "\n";
-		return cli.succeed("del", dev, report.host_name(), "network");
+		/* Not a failure, but not the round trip the caller expects either. */
+		if (!report.lost_master().empty() && !args.json && !args.quiet)
+			std::cerr << "lxcnet-device: note: " << printable(report.message()) << "\n";
+		return cli.succeed("del", dev, report.host_name(), "network",
+				   report.lost_master().empty() ? std::string()
+								: ",\"lost_master\":" + json_string(report.lost_master()) +
+									  ",\"message\":" + json_string(report.message()));
 	} catch (const lxcnet::Error &e) {
 		return cli.fail(e);
 	}

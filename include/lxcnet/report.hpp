@@ -58,6 +58,12 @@ public:
 	const std::string &message() const noexcept;
 	/** The record's file; "" for a device lxcnet kept no record of. */
 	const std::string &record() const noexcept;
+	/**
+	 * The bridge or bond the device was a port of on the host, when it came
+	 * home without it because that master is gone (message() says more);
+	 * "" when it rejoined its master, or was no port.
+	 */
+	const std::string &lost_master() const noexcept;
 
 private:
 	friend struct detail::ReportAccess;

@@ -52,6 +52,7 @@ TEST_CASE("a bridge port comes home as a port of the same bridge with its settin
 		INFO(report.message());
 		CHECK(report.action() == Action::returned);
 		CHECK(report.message().find("so it is loose") == std::string::npos);
+		CHECK(report.lost_master().empty());
 	}
 	SECTION("by the stop hook")
 	{
@@ -69,6 +70,7 @@ TEST_CASE("a bridge port comes home as a port of the same bridge with its settin
 		REQUIRE(done.size() == 1);
 		INFO(done[0].message());
 		CHECK(done[0].action() == Action::restored);
+		CHECK(done[0].lost_master().empty());
 	}
 	CHECK(port_state(veth.name()) == port);
 	CHECK(device_state(veth.name()) == before);
@@ -99,6 +101,7 @@ TEST_CASE("a port whose bridge was deleted while it was away comes home loose, a
 		CHECK(report.message().find("bridge " + bridge_name) != std::string::npos);
 		CHECK(report.message().find("is gone") != std::string::npos);
 		CHECK(report.message().find("so it is loose") != std::string::npos);
+		CHECK(report.lost_master() == bridge_name);
 	}
 	SECTION("by a detach, with another bridge made under its name")
 	{
@@ -113,6 +116,16 @@ TEST_CASE("a port whose bridge was deleted while it was away comes home loose, a
 		INFO(report.message());
 		CHECK(report.message().find(bridge_name + " is now another device") != std::string::npos);
 	}
+	SECTION("by lxcnet-device del --json")
+	{
+		box.attach_interface(veth.name(), "eth1");
+		bridge.reset();
+		const Result del = run(cli_for(ct) + "--json del eth1");
+		INFO(del.out);
+		CHECK(del.status == 0);
+		CHECK(del.out.find("\"lost_master\":\"" + bridge_name + "\"") != std::string::npos);
+		CHECK(del.out.find("so it is loose") != std::string::npos);
+	}
 	SECTION("by detach_each")
 	{
 		box.attach_interface(veth.name(), "eth1");
@@ -122,6 +135,7 @@ TEST_CASE("a port whose bridge was deleted while it was away comes home loose, a
 		INFO(reports[0].message());
 		CHECK(reports[0].action() == Action::returned);
 		CHECK(reports[0].message().find("so it is loose") != std::string::npos);
+		CHECK(reports[0].lost_master() == bridge_name);
 	}
 	CHECK(port_state(veth.name()).empty());
 	CHECK(device_state(veth.name()) == before);
