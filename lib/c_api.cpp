@@ -135,6 +135,28 @@ char **lxcnet_get_interfaces(struct lxc_container *c)
 	return out;
 }
 
+int lxcnet_recover(void)
+{
+	int count = 0;
+	bool ok = guarded([&] {
+		int failed = 0;
+		const lxcnet::RecordStatus *first = nullptr;
+		const auto statuses = lxcnet::recover();
+		for (const auto &status : statuses) {
+			if (status.action() == lxcnet::RecoveryAction::returned || status.action() == lxcnet::RecoveryAction::restored)
+				count++;
+			if (status.action() == lxcnet::RecoveryAction::failed && !failed++)
+				first = &status;
+		}
+		if (first)
+			throw lxcnet::Error(first->error(), first->inside_name(), first->container(),
+					    "recover: " + std::to_string(failed) + " of " + std::to_string(statuses.size()) +
+						    " records could not be recovered (they are kept); the first: " + first->container() + ": " +
+						    first->inside_name() + ": " + first->message());
+	});
+	return ok ? count : -1;
+}
+
 void lxcnet_install(struct lxc_container *c)
 {
 	if (!c)

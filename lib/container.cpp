@@ -9,6 +9,7 @@
 #include "lxc.hpp"
 #include "mover.hpp"
 #include "names.hpp"
+#include "recovery.hpp"
 #include "netns.hpp"
 
 namespace lxcnet {
@@ -21,7 +22,8 @@ using detail::UniqueFd;
 struct __attribute__((visibility("hidden"))) Container::Impl {
 	LxcRef c;
 	std::string name;
-	std::string record_key; /* from the canonical lxcpath, resolved once */
+	std::string lxcpath;    /* canonical, resolved once */
+	std::string record_key; /* from it */
 
 	/*
 	 * Init's pidfd, kept between calls: it pins no namespace (so a stopped
@@ -39,7 +41,8 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 			throw Error(EINVAL, "", container->name ? container->name : "", std::string("lxcnet::Container: ") + problem);
 		c.reset(container);
 		name = container->name;
-		record_key = detail::container_key(name, detail::canonical_lxcpath(container));
+		lxcpath = detail::canonical_lxcpath(container);
+		record_key = detail::container_key(name, lxcpath);
 	}
 
 	/* The netns of init, and init's pidfd for the Mover's liveness checks. */
@@ -73,7 +76,7 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 		UniqueFd netns;
 		std::shared_ptr<const UniqueFd> pidfd;
 		resolve(op, netns, pidfd);
-		return Mover(name, std::move(netns), options.state_dir, record_key, std::move(pidfd));
+		return Mover(name, std::move(netns), options.state_dir, record_key, lxcpath, std::move(pidfd));
 	}
 };
 
@@ -138,8 +141,13 @@ std::vector<Returned> Container::detach_all_from(const std::string &netns_path, 
 	UniqueFd netns;
 	if (int r = detail::open_netns_path(netns_path.c_str(), netns); r < 0)
 		throw Error(-r, "", impl_->name, "detach all from " + impl_->name + ": open network namespace " + netns_path);
-	Mover mover(impl_->name, std::move(netns), options.state_dir, impl_->record_key);
+	Mover mover(impl_->name, std::move(netns), options.state_dir, impl_->record_key, impl_->lxcpath);
 	return mover.detach_all(options.preserve, true);
+}
+
+std::vector<RecordStatus> Container::recover(const Options &options)
+{
+	return detail::recover_records(options, impl_->record_key, true);
 }
 
 std::vector<std::string> Container::interfaces() const

@@ -20,27 +20,42 @@ Identity identity_on_host(const Link &link)
 	return id;
 }
 
-std::string identity_mismatch(const Identity &lent, const Link &inside, int host_nsid)
+namespace {
+
+/* link_where_lent: the device's peer or lower device is where the lent one's was (on the host, or not). */
+std::string mismatch(const Identity &lent, const Link &device, bool link_where_lent)
 {
 	if (!lent.known)
 		return {};
 	auto kind = [](const std::string &k) { return k.empty() ? std::string("a physical device") : "a " + printable(k); };
-	if (inside.kind != lent.kind)
-		return "it is " + kind(inside.kind) + ", but " + kind(lent.kind) + " was lent";
+	if (device.kind != lent.kind)
+		return "it is " + kind(device.kind) + ", but " + kind(lent.kind) + " was lent";
 	const char *other = lent.kind == "veth" ? "peer" : "lower device";
-	if (inside.link != lent.link)
-		return std::string("its ") + other + " is ifindex " + std::to_string(inside.link) + ", but the one lent had ifindex " +
+	if (device.link != lent.link)
+		return std::string("its ") + other + " is ifindex " + std::to_string(device.link) + ", but the one lent had ifindex " +
 		       std::to_string(lent.link);
-	/* The container's own namespace numbers the host's: a device whose link is anywhere else is not the one lent. */
-	if (lent.link_on_host && (inside.link_netnsid < 0 || inside.link_netnsid != host_nsid))
+	if (!link_where_lent)
 		return std::string("its ") + other + " is not on the host, as the lent one's was";
-	if (!lent.perm_mac.empty() && inside.perm_mac != lent.perm_mac)
-		return "its permanent address is " + (inside.perm_mac.empty() ? std::string("none") : inside.perm_mac) +
+	if (!lent.perm_mac.empty() && device.perm_mac != lent.perm_mac)
+		return "its permanent address is " + (device.perm_mac.empty() ? std::string("none") : device.perm_mac) +
 		       ", but the one lent had " + lent.perm_mac;
-	if (!lent.parent.empty() && inside.parent != lent.parent)
-		return "its parent device is " + (inside.parent.empty() ? std::string("none") : printable(inside.parent)) +
+	if (!lent.parent.empty() && device.parent != lent.parent)
+		return "its parent device is " + (device.parent.empty() ? std::string("none") : printable(device.parent)) +
 		       ", but the one lent had " + printable(lent.parent);
 	return {};
+}
+
+} /* namespace */
+
+std::string identity_mismatch(const Identity &lent, const Link &inside, int host_nsid)
+{
+	/* The container's own namespace numbers the host's: a device whose link is anywhere else is not the one lent. */
+	return mismatch(lent, inside, !lent.link_on_host || (inside.link_netnsid >= 0 && inside.link_netnsid == host_nsid));
+}
+
+std::string identity_mismatch_at_home(const Identity &lent, const Link &home)
+{
+	return mismatch(lent, home, !lent.link_on_host || home.link_netnsid < 0);
 }
 
 } /* namespace lxcnet::detail */

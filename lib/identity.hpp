@@ -32,4 +32,7 @@ Identity identity_on_host(const Link &link);
  */
 std::string identity_mismatch(const Identity &lent, const Link &inside, int host_nsid);
 
+/* The same for a device found on the host itself, where a peer or lower device on the host is in its own namespace. */
+std::string identity_mismatch_at_home(const Identity &lent, const Link &home);
+
 } /* namespace lxcnet::detail */

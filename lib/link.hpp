@@ -31,6 +31,7 @@ struct LinkChange {
 	std::string mac;                  /* "aa:bb:cc:dd:ee:ff" */
 	std::optional<std::string> alias; /* "" removes it */
 	bool up = false;                  /* bring it up */
+	bool down = false;                /* take it down (the kernel renames only a device that is down) */
 };
 
 } /* namespace lxcnet::detail */

@@ -35,10 +35,10 @@ void check_names(const Operation &op, const std::string &label)
 		throw Error(EINVAL, op.device, label, op.text(label) + ": " + problem);
 }
 
-Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key,
+Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key, std::string lxcpath,
 	     std::shared_ptr<const UniqueFd> init_pidfd)
 	: label_(std::move(label)), state_dir_(std::move(state_dir)), record_key_(std::move(record_key)),
-	  inside_netns_(std::move(inside_netns)), init_pidfd_(std::move(init_pidfd))
+	  lxcpath_(std::move(lxcpath)), inside_netns_(std::move(inside_netns)), init_pidfd_(std::move(init_pidfd))
 {
 	const Operation op{Operation::Kind::open, {}, {}};
 	if (int r = host_.open(); r < 0)
@@ -66,12 +66,16 @@ Side Mover::inside_side() noexcept
 
 void Mover::lock_host(const Operation &op, bool required)
 {
+	if (host_lock_)
+		return;
 	HostLock lock;
 	int r = lock.acquire(state_dir_, required);
 	if (r < 0 && required)
 		fail(op, -r, "lock the state directory " + state_dir_path(state_dir_));
-	if (r == 0)
-		host_lock_ = std::move(lock);
+	if (r == 0) {
+		own_lock_ = std::move(lock);
+		host_lock_ = &*own_lock_;
+	}
 	host_lock_error_ = r;
 }
 

@@ -45,17 +45,28 @@ class Mover final {
 public:
 	/*
 	 * label names the other side in messages; record_key selects its record
-	 * directory; init_pidfd, if valid, is the process whose namespace this
-	 * is, so an attach can tell that it died mid-call. Throws Error.
+	 * directory; lxcpath is the container's (canonical), kept in its records
+	 * so that recovery can ask LXC about it, "" for a namespace named by
+	 * path; init_pidfd, if valid, is the process whose namespace this is, so
+	 * an attach can tell that it died mid-call. Throws Error.
 	 */
-	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key,
+	Mover(std::string label, UniqueFd inside_netns, std::string state_dir, std::string record_key, std::string lxcpath = {},
 	      std::shared_ptr<const UniqueFd> init_pidfd = {});
+
+	/* For a caller that already holds the state directory's lock (recovery): every step uses it instead of taking its own. */
+	void share_lock(const HostLock &lock) noexcept { host_lock_ = &lock; }
 
 	void attach(const std::string &dev, const std::string &dst, bool preserve);
 	void detach(const std::string &dev, const std::string &dst, bool preserve);
 	/* fallback_names: the namespace is about to die, so a taken host name gets a fallback instead of failing. */
 	std::vector<Returned> detach_all(bool preserve, bool fallback_names);
 	std::vector<std::string> interfaces();
+	/*
+	 * Returns the device of one record, as detach_all() does each of its
+	 * own: it must be here under the recorded identity (ESTALE otherwise,
+	 * with the record kept). A taken host name fails with EEXIST.
+	 */
+	Returned return_lent(const RecordStore::Entry &entry);
 
 private:
 	/* Every step that can fail takes the call's Operation: its messages begin with it. */
@@ -118,11 +129,18 @@ private:
 	void reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside);
 	/*
 	 * What became of a record's device: here (same namespace, same ifindex
-	 * and MAC), home (not inside, but on the host under its name and MAC:
+	 * and MAC), elsewhere (the record is of an earlier namespace of the
+	 * container), home (not inside, but on the host under its name and MAC:
 	 * moved back by hand), gone (neither: deleted, or died with its peer or
 	 * lower device), or stale (anything else).
 	 */
-	enum class Lent { here, home, gone, stale };
+	enum class Lent { here, elsewhere, home, gone, stale };
+	/*
+	 * Records of earlier namespaces whose device cannot exist any more (its
+	 * peer or lower device on the host is gone) are retired: one lookup
+	 * each, and only for such records, never a host-wide search.
+	 */
+	void retire_gone(const Operation &op, const std::vector<RecordStore::Entry> &records);
 	/* Why the device inside is not the one the record lent, as an ESTALE failure's cause; "" if it is (identity.hpp). */
 	std::string forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside);
 	Lent lent_device(const Operation &op, const Record &record, Link &link);
@@ -130,13 +148,15 @@ private:
 	std::string label_;
 	std::string state_dir_;
 	std::string record_key_;
+	std::string lxcpath_;
 	UniqueFd host_netns_;
 	UniqueFd inside_netns_;
 	std::shared_ptr<const UniqueFd> init_pidfd_;
 	std::optional<NsId> inside_id_; /* only records need it: read on first use */
 	NetlinkSocket host_;
 	NetlinkSocket inside_;
-	std::optional<HostLock> host_lock_;
+	std::optional<HostLock> own_lock_;
+	const HostLock *host_lock_ = nullptr; /* own_lock_'s, or the one share_lock() was given */
 	int host_lock_error_ = 0; /* why lock_host() could not take it */
 	std::optional<RecordStore> store_;
 	bool no_records_ = false; /* existing_store() found none */

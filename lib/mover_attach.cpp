@@ -62,7 +62,7 @@ void Mover::check_target_free(const Operation &op, const std::string &dst)
 
 Record Mover::write_record(const Operation &op, const LinkState &before, const Identity &identity, const std::string &dst)
 {
-	Record record{label_, inside_id(op), before, dst, before.ifindex, identity};
+	Record record{label_, lxcpath_, inside_id(op), before, dst, before.ifindex, identity};
 	if (int r = store(op).save(record); r < 0)
 		fail(op, -r, "write the record in " + store(op).path() + " (nothing was moved)");
 	return record;

@@ -52,8 +52,10 @@ std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const 
 	if (stale && !name_given)
 		fail(op, ESTALE, "the record " + store(op).path() + "/" + stale->file + " no longer matches the device: " + why +
 					 "; name the host device to detach it anyway");
-	if (stale)
+	/* A record of an earlier namespace may be of a device still held there: only recovery may judge it. */
+	if (stale && stale->record.netns == inside_id(op))
 		(void)store(op).remove(stale->record);
+	retire_gone(op, records);
 	if (!unreadable.empty() && !name_given)
 		fail(op, EBADMSG, "unreadable record " + store(op).path() + "/" + unreadable.front() +
 					  " may be this device's; name the host device to detach it");
@@ -165,6 +167,8 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 		}
 		if (lent == Lent::home)
 			continue; /* already back under its name, moved by hand: its record stays for recovery to restore */
+		if (lent == Lent::elsewhere)
+			continue; /* of an earlier namespace: retired below if its device is gone, else kept for recovery */
 		if (lent == Lent::stale) {
 			failed(ESTALE, "stale record " + entry.file + " removed: " + entry.record.host.name + " is no longer in the container");
 			(void)store(op).remove(entry.record);
@@ -180,6 +184,7 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 			failed(e.code().value(), e.what());
 		}
 	}
+	retire_gone(op, records);
 	for (const auto &file : unreadable)
 		failed(EBADMSG, "unreadable record " + store(op).path() + "/" + file + " left in place");
 	if (!failures.empty()) {
@@ -204,10 +209,35 @@ std::string Mover::forgery(const Operation &op, const RecordStore::Entry &entry,
 	       "; it stays in the container, and the record " + store(op).path() + "/" + entry.file + " is kept for you to look at";
 }
 
+Returned Mover::return_lent(const RecordStore::Entry &entry)
+{
+	const Operation op{Operation::Kind::detach, entry.record.inside_name, {}};
+	lock_host(op, true);
+	Link link;
+	if (lent_device(op, entry.record, link) != Lent::here)
+		fail(op, ESTALE, entry.record.host.name + " is no longer in " + label_ + " as the record " + entry.file + " says");
+	if (const std::string why = forgery(op, entry, link); !why.empty())
+		fail(op, ESTALE, why);
+	return detach_link(op, link, &entry.record, {}, true, false);
+}
+
+void Mover::retire_gone(const Operation &op, const std::vector<RecordStore::Entry> &records)
+{
+	for (const auto &entry : records) {
+		const Identity &id = entry.record.identity;
+		if (entry.record.netns == inside_id(op) || !id.known || !id.link_on_host || id.link <= 0)
+			continue;
+		/* A veth and its peer live and die together, a macvlan or vlan with its lower device. */
+		Link link;
+		if (host_.get_link(id.link, {}, link) == -ENODEV)
+			(void)store(op).remove(entry.record);
+	}
+}
+
 Mover::Lent Mover::lent_device(const Operation &op, const Record &record, Link &link)
 {
 	if (!(record.netns == inside_id(op)))
-		return Lent::stale;
+		return Lent::elsewhere;
 	const int r = inside_.get_link(record.inside_ifindex, {}, link);
 	if (r != -ENODEV)
 		return r == 0 && record.host.mac == link.mac ? Lent::here : Lent::stale;

@@ -41,24 +41,32 @@ bool matches(const std::string &path, const NsId &id, UniqueFd &out) noexcept
 	UniqueFd fd;
 	if (open_netns_path(path.c_str(), fd) < 0)
 		return false;
-	if (id.cookie) {
-		/* The inode is reused once a namespace dies; the cookie never is, and only a socket in it tells it. */
-		UniqueFd sock;
-		{
-			NetnsGuard guard;
-			if (guard.enter(fd.get()) < 0)
-				return false;
-			sock.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-		}
-		NsId found;
-		if (!sock.valid() || netns_id(fd.get(), sock.get(), found) < 0 || found.cookie != id.cookie)
-			return false;
-	}
+	/* The inode is reused once a namespace dies; the cookie never is. */
+	NsId found;
+	if (id.cookie && (identify_netns(fd.get(), found) < 0 || found.cookie != id.cookie))
+		return false;
 	out = std::move(fd);
 	return true;
 }
 
 } /* namespace */
+
+int identify_netns(int netns_fd, NsId &out) noexcept
+{
+	/* Only a socket in the namespace tells its cookie. */
+	UniqueFd sock;
+	int error = 0;
+	{
+		NetnsGuard guard;
+		if (int r = guard.enter(netns_fd); r < 0)
+			return r;
+		sock.reset(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+		error = sock.valid() ? 0 : errno; /* before the switch back can change it */
+	}
+	if (error)
+		return -error;
+	return netns_id(netns_fd, sock.get(), out);
+}
 
 std::vector<std::string> nsfs_mounts(const std::string &mountinfo)
 {

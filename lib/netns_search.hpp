@@ -20,6 +20,9 @@ namespace lxcnet::detail {
  */
 int find_netns(const NsId &id, UniqueFd &out, std::string &where) noexcept;
 
+/* The identity of the namespace behind netns_fd, cookie included (a socket is made in it for that). -errno on failure. */
+int identify_netns(int netns_fd, NsId &out) noexcept;
+
 /* The mount points of every nsfs mount in a /proc/PID/mountinfo text, unescaped. */
 std::vector<std::string> nsfs_mounts(const std::string &mountinfo);
 

@@ -7,6 +7,7 @@
 #include "names.hpp"
 #include "netns.hpp"
 #include "record_store.hpp"
+#include "recovery.hpp"
 
 namespace lxcnet {
 
@@ -101,6 +102,13 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 	for (const auto &file : unreadable)
 		(void)store.remove_file(file);
 	return names;
+}
+
+std::vector<RecordStatus> NetworkNamespace::recover(const std::string &id, const Options &options)
+{
+	if (const char *problem = detail::container_name_problem(id))
+		throw Error(EINVAL, "", id, "recover the records of " + id + ": bad id: " + problem);
+	return detail::recover_records(options, record_key(id), true);
 }
 
 } /* namespace lxcnet */

@@ -131,6 +131,8 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 		rtnl_link_set_ifalias(to.get(), change.alias->c_str());
 	if (change.up)
 		rtnl_link_set_flags(to.get(), IFF_UP);
+	if (change.down)
+		rtnl_link_unset_flags(to.get(), IFF_UP);
 
 	want_kernel_text();
 	st.drain_if_stale();

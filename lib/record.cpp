@@ -178,6 +178,8 @@ std::string format_record(const Record &r)
 	const LinkState &h = r.host;
 	std::string out(magic);
 	out += "\ncontainer " + escape(r.container);
+	if (!r.lxcpath.empty())
+		out += "\nlxcpath " + escape(r.lxcpath);
 	out += "\nnetns " + std::to_string(r.netns.dev) + " " + std::to_string(r.netns.ino) + " " + std::to_string(r.netns.cookie);
 	out += "\nname " + escape(h.name);
 	out += "\nifindex " + std::to_string(h.ifindex);
@@ -241,6 +243,10 @@ int parse_record(std::string_view text, Record &out) noexcept
 			bool ok;
 			if (key == "container") {
 				ok = scalar(1u << 0, 2) && unescape(words[1], r.container) && !r.container.empty();
+			} else if (key == "lxcpath") {
+				/* Optional: records written before it was kept still load; recovery then cannot ask LXC about the container. */
+				ok = words.size() == 2 && r.lxcpath.empty() && unescape(words[1], r.lxcpath) && !r.lxcpath.empty() &&
+				     r.lxcpath[0] == '/' && r.lxcpath.find('\0') == std::string::npos;
 			} else if (key == "netns") {
 				ok = scalar(1u << 1, 4) && number(words[1], r.netns.dev) && number(words[2], r.netns.ino) &&
 				     number(words[3], r.netns.cookie);

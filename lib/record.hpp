@@ -17,6 +17,7 @@ namespace lxcnet::detail {
  */
 struct Record {
 	std::string container; /* name, for messages and for the administrator */
+	std::string lxcpath;   /* the container's canonical lxcpath; "" for a namespace named by path, and in older records */
 	NsId netns;            /* the container's netns at attach: a restart makes the record stale */
 	LinkState host;        /* the device on the host before attach (name, ifindex, MAC, config) */
 	std::string inside_name;

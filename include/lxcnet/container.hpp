@@ -7,6 +7,7 @@
 
 #include <lxcnet/error.hpp>
 #include <lxcnet/options.hpp>
+#include <lxcnet/recovery.hpp>
 #include <lxcnet/visibility.h>
 
 struct lxc_container;
@@ -76,6 +77,13 @@ public:
 	 * fallback name "lxn<ifindex>" instead of staying behind.
 	 */
 	std::vector<Returned> detach_all_from(const std::string &netns_path, const Options &options = {});
+
+	/**
+	 * \brief lxcnet::recover() for this container's records alone.
+	 *
+	 * Works whether or not the container runs, or still exists.
+	 */
+	std::vector<RecordStatus> recover(const Options &options = {});
 
 	/** \brief Names of the network links inside the container. \throws lxcnet::Error (ESRCH) */
 	std::vector<std::string> interfaces() const;

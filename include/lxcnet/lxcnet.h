@@ -38,6 +38,15 @@ LXCNET_PUBLIC int lxcnet_detach_all(struct lxc_container *c);
 /** As lxc's get_interfaces: a NULL-terminated array; free each string, then the array. NULL on failure. */
 LXCNET_PUBLIC char **lxcnet_get_interfaces(struct lxc_container *c);
 
+/**
+ * Puts every device lxcnet lent back where it belongs (see lxcnet::recover()):
+ * returns how many devices came home (returned or restored), or -1 if any
+ * record could not be recovered (the others still were; lxcnet_errno() and
+ * lxcnet_strerror() name the first failure and how many failed). Uses
+ * $LXCNET_STATE_DIR, else /run/lxcnet.
+ */
+LXCNET_PUBLIC int lxcnet_recover(void);
+
 /** Sets c->attach_interface and c->detach_interface to the two functions above. */
 LXCNET_PUBLIC void lxcnet_install(struct lxc_container *c);
 

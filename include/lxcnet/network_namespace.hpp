@@ -7,6 +7,7 @@
 
 #include <lxcnet/error.hpp>
 #include <lxcnet/options.hpp>
+#include <lxcnet/recovery.hpp>
 #include <lxcnet/visibility.h>
 
 namespace lxcnet {
@@ -47,6 +48,15 @@ public:
 	 * the records can no longer be applied. Returns the host names they held.
 	 */
 	static std::vector<std::string> forget(const std::string &id, const Options &options = {});
+
+	/**
+	 * \brief lxcnet::recover() for the records of \p id alone.
+	 *
+	 * Where its namespace is gone, a physical device the kernel put back in
+	 * the initial namespace is given its name and configuration again, and
+	 * the record of a virtual one destroyed with the namespace is retired.
+	 */
+	static std::vector<RecordStatus> recover(const std::string &id, const Options &options = {});
 
 private:
 	struct Impl;

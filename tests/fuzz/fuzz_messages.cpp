@@ -6,6 +6,7 @@
  * must survive the way lxcnet uses it: built back into a request by libnl,
  * that request reads back as the same value.
  */
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -69,22 +70,39 @@ void address_round_trip(const nlmsghdr *msg, int ifindex)
 }
 
 /*
- * libnl 3.7's route parser walks RTA_MULTIPATH by each next hop's own length
- * and never ends on one of length 0, allocating as it goes. The kernel never
- * sends one, and lxcnet reads routes only from the kernel, so such input is
- * left out here rather than fuzzing libnl into running out of memory.
+ * Two inputs libnl 3.7's route parser mishandles and the kernel never sends
+ * (lxcnet reads routes only from the kernel), so they are left out here
+ * rather than fuzzing libnl: a next hop of length 0 in RTA_MULTIPATH, which
+ * its walk never steps past, allocating as it goes; and an RTA_VIA shorter
+ * than its family field, whose address length it computes as negative.
  */
+bool via_too_short(const nlattr *via)
+{
+	return via && nla_len(via) < static_cast<int>(offsetof(rtvia, rtvia_addr));
+}
+
 bool kernel_could_send(const nlmsghdr *msg)
 {
 	if (msg->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg)))
 		return true; /* libnl refuses it before any walk */
 	nlattr *tb[RTA_MAX + 1];
-	if (nlmsg_parse(const_cast<nlmsghdr *>(msg), sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0 || !tb[RTA_MULTIPATH])
+	if (nlmsg_parse(const_cast<nlmsghdr *>(msg), sizeof(rtmsg), tb, RTA_MAX, nullptr) < 0)
+		return true;
+	if (via_too_short(tb[RTA_VIA]))
+		return false;
+	if (!tb[RTA_MULTIPATH])
 		return true;
 	const auto *nh = static_cast<const rtnexthop *>(nla_data(tb[RTA_MULTIPATH]));
-	for (int left = nla_len(tb[RTA_MULTIPATH]); left >= static_cast<int>(sizeof(*nh)); left -= RTNH_ALIGN(nh->rtnh_len), nh = RTNH_NEXT(nh))
+	for (int left = nla_len(tb[RTA_MULTIPATH]); left >= static_cast<int>(sizeof(*nh)); left -= RTNH_ALIGN(nh->rtnh_len), nh = RTNH_NEXT(nh)) {
 		if (nh->rtnh_len < sizeof(*nh))
 			return false;
+		if (nh->rtnh_len > left)
+			break; /* libnl stops its walk here too */
+		nlattr *ntb[RTA_MAX + 1];
+		auto *attrs = reinterpret_cast<nlattr *>(RTNH_DATA(const_cast<rtnexthop *>(nh)));
+		if (nla_parse(ntb, RTA_MAX, attrs, nh->rtnh_len - sizeof(*nh), nullptr) == 0 && via_too_short(ntb[RTA_VIA]))
+			return false;
+	}
 	return true;
 }
 

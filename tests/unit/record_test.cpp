@@ -16,6 +16,7 @@ Record sample()
 {
 	Record r;
 	r.container = "web1";
+	r.lxcpath = "/var/lib/lxc with space";
 	r.netns = {4, 4026532181, 8193};
 	r.host.name = "veth7";
 	r.host.ifindex = 42;
@@ -69,7 +70,10 @@ TEST_CASE("damaged records are refused, never half-applied", "[record]")
 		return text.replace(pos, from.size(), to);
 	};
 	/* A refusal leaves the caller's record as it was: nothing parsed before the fault leaks into it. */
-	const Record untouched{"untouched", {}, {}, "eth9", 9};
+	Record untouched;
+	untouched.container = "untouched";
+	untouched.inside_name = "eth9";
+	untouched.inside_ifindex = 9;
 	Record out = untouched;
 	auto refused = [&](std::string_view text) {
 		CHECK(parse_record(text, out) == -EBADMSG);
@@ -96,4 +100,17 @@ TEST_CASE("damaged records are refused, never half-applied", "[record]")
 	refused(with("local=10.0.0.1", "local=10.0.0.1%00%25"));
 	refused(with("gw=10.0.0.254", "gw=10.0.0.254%00"));
 	refused(with(" 8193\n", "\n"));
+	refused(with("lxcpath /var", "lxcpath var"));
+	refused(with("lxcpath /var", "lxcpath /x\nlxcpath /var"));
+	refused(with("lxcpath /var/lib/lxc%20with%20space", "lxcpath"));
+}
+
+TEST_CASE("a record written before the lxcpath was kept still loads, without one", "[record]")
+{
+	Record in = sample(), out;
+	in.lxcpath.clear();
+	const std::string text = format_record(in);
+	REQUIRE(text.find("lxcpath") == std::string::npos);
+	REQUIRE(parse_record(text, out) == 0);
+	CHECK(out == in);
 }
