@@ -50,6 +50,8 @@ std::string ulimit(const char *name, int resource)
 
 Podman::Podman()
 {
+	/* Podman with cgroupfs makes libpod_parent/conmon in every hierarchy and leaves it: if this fixture makes it, it goes. */
+	made_cgroups_ = ::access("/sys/fs/cgroup/memory/libpod_parent", F_OK) != 0;
 	char templ[] = "/tmp/lxk-podman.XXXXXX";
 	if (!::mkdtemp(templ))
 		throw std::runtime_error("mkdtemp");
@@ -159,6 +161,9 @@ void Podman::teardown() noexcept
 	try {
 		if (!dir_.empty())
 			(void)lxcnet::test::run("rm -rf " + quote(dir_));
+		/* rmdir removes only an empty cgroup: never one that something still runs in. */
+		if (made_cgroups_)
+			(void)lxcnet::test::run("for d in /sys/fs/cgroup/*/libpod_parent; do rmdir \"$d/conmon\" \"$d\"; done");
 	} catch (...) {
 	}
 	dir_.clear();

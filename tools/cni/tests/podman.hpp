@@ -50,6 +50,7 @@ private:
 	void teardown() noexcept;
 	std::string dir_;
 	pid_t holder_ = -1;
+	bool made_cgroups_ = false;
 };
 
 } /* namespace lxcnet::cni::test */
