@@ -5,11 +5,15 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include <lxc/lxccontainer.h>
 
 #include <lxcnet/container.hpp>
+#include <lxcnet/network_namespace.hpp>
+#include <lxcnet/version.h>
 
 /* Existing callers assign these to lxc_container's own pointers: the types must stay exactly lxc's. */
 static_assert(std::is_same_v<decltype(&lxcnet_attach_interface), decltype(lxc_container::attach_interface)>);
@@ -28,7 +32,11 @@ void record(int errnum, const char *message) noexcept
 	last_message[sizeof(last_message) - 1] = '\0';
 }
 
-/* Runs f; every exception becomes this thread's last error, so none crosses into C. */
+/*
+ * Runs f; every exception becomes this thread's last error, so none crosses
+ * into C. errno gets it too, as C callers of liblxc are used to; a success
+ * leaves errno alone, since C code never reads errno after a success.
+ */
 template <class F>
 bool guarded(F &&f) noexcept
 {
@@ -46,8 +54,21 @@ bool guarded(F &&f) noexcept
 	} catch (...) {
 		record(EIO, "internal error");
 	}
+	errno = last_errno;
 	return false;
 }
+
+/* A count, or -1 with the last error (and errno) set. */
+template <class F>
+int counted(F &&f) noexcept
+{
+	size_t count = 0;
+	if (!guarded([&] { count = f(); }))
+		return -1;
+	return static_cast<int>(count);
+}
+
+constexpr unsigned known_flags = LXCNET_NO_PRESERVE;
 
 lxcnet::Options options_from(unsigned flags)
 {
@@ -70,26 +91,58 @@ std::string destination(const char *dst_dev, const char *dev)
 	return dst_dev ? dst_dev : "";
 }
 
+/* NULL-terminated and malloc'd like lxc's own get_interfaces, so callers free it the same way. */
+char **c_array(const std::vector<std::string> &names)
+{
+	char **out = static_cast<char **>(std::calloc(names.size() + 1, sizeof(char *)));
+	if (!out)
+		throw std::bad_alloc();
+	for (size_t i = 0; i < names.size(); i++) {
+		if (!(out[i] = strdup(names[i].c_str()))) {
+			for (size_t k = 0; k < i; k++)
+				std::free(out[k]);
+			std::free(out);
+			throw std::bad_alloc();
+		}
+	}
+	return out;
+}
+
+} /* namespace */
+
+/* The C handle is the C++ options: what C++ callers can set, C callers can. */
+struct lxcnet_options {
+	lxcnet::Options options;
+};
+
+namespace {
+
+lxcnet::Options options_of(const lxcnet_options *o)
+{
+	return o ? o->options : lxcnet::Options{};
+}
+
+lxcnet::NetworkNamespace netns_of(const char *path, const char *id)
+{
+	require(path, "namespace path");
+	require(id, "id");
+	return lxcnet::NetworkNamespace(path, id);
+}
+
 } /* namespace */
 
 extern "C" {
 
 bool lxcnet_attach_interface_opts(struct lxc_container *c, const char *dev, const char *dst_dev, unsigned flags)
 {
-	return guarded([&] {
-		require(c, "container");
-		require(dev, "device name");
-		lxcnet::Container(c).attach_interface(dev, destination(dst_dev, dev), options_from(flags));
-	});
+	lxcnet_options o{options_from(flags)};
+	return lxcnet_attach_interface_ex(c, dev, dst_dev, &o);
 }
 
 bool lxcnet_detach_interface_opts(struct lxc_container *c, const char *dev, const char *dst_dev, unsigned flags)
 {
-	return guarded([&] {
-		require(c, "container");
-		require(dev, "device name");
-		lxcnet::Container(c).detach_interface(dev, destination(dst_dev, dev), options_from(flags));
-	});
+	lxcnet_options o{options_from(flags)};
+	return lxcnet_detach_interface_ex(c, dev, dst_dev, &o);
 }
 
 bool lxcnet_attach_interface(struct lxc_container *c, const char *dev, const char *dst_dev)
@@ -104,34 +157,16 @@ bool lxcnet_detach_interface(struct lxc_container *c, const char *dev, const cha
 
 int lxcnet_detach_all(struct lxc_container *c)
 {
-	int count = -1;
-	guarded([&] {
-		require(c, "container");
-		count = static_cast<int>(lxcnet::Container(c).detach_all().size());
-	});
-	return last_errno ? -1 : count;
+	return lxcnet_detach_all_ex(c, nullptr);
 }
 
 char **lxcnet_get_interfaces(struct lxc_container *c)
 {
 	char **out = nullptr;
-	bool ok = guarded([&] {
+	guarded([&] {
 		require(c, "container");
-		auto names = lxcnet::Container(c).interfaces();
-		/* malloc'd like lxc's own get_interfaces, so callers free it the same way. */
-		out = static_cast<char **>(std::calloc(names.size() + 1, sizeof(char *)));
-		if (!out)
-			throw std::bad_alloc();
-		for (size_t i = 0; i < names.size(); i++)
-			if (!(out[i] = strdup(names[i].c_str())))
-				throw std::bad_alloc();
+		out = c_array(lxcnet::Container(c).interfaces());
 	});
-	if (!ok && out) {
-		for (char **p = out; *p; p++)
-			std::free(*p);
-		std::free(out);
-		out = nullptr;
-	}
 	return out;
 }
 
@@ -140,12 +175,12 @@ int lxcnet_recover(void)
 	int count = 0;
 	bool ok = guarded([&] {
 		int failed = 0;
-		const lxcnet::RecordStatus *first = nullptr;
+		const lxcnet::DeviceReport *first = nullptr;
 		const auto statuses = lxcnet::recover();
 		for (const auto &status : statuses) {
-			if (status.action() == lxcnet::RecoveryAction::returned || status.action() == lxcnet::RecoveryAction::restored)
+			if (status.action() == lxcnet::Action::returned || status.action() == lxcnet::Action::restored)
 				count++;
-			if (status.action() == lxcnet::RecoveryAction::failed && !failed++)
+			if (status.action() == lxcnet::Action::failed && !failed++)
 				first = &status;
 		}
 		if (first)
@@ -155,6 +190,116 @@ int lxcnet_recover(void)
 						    first->inside_name() + ": " + first->message());
 	});
 	return ok ? count : -1;
+}
+
+struct lxcnet_options *lxcnet_options_new(void)
+{
+	lxcnet_options *o = nullptr;
+	guarded([&] { o = new lxcnet_options(); });
+	return o;
+}
+
+struct lxcnet_options *lxcnet_options_unref(struct lxcnet_options *o)
+{
+	delete o;
+	return nullptr;
+}
+
+bool lxcnet_options_set_flags(struct lxcnet_options *o, unsigned flags)
+{
+	return guarded([&] {
+		require(o, "options");
+		if (flags & ~known_flags)
+			throw lxcnet::Error(EINVAL, "", "", "unknown flags " + std::to_string(flags & ~known_flags));
+		o->options.preserve = options_from(flags).preserve;
+	});
+}
+
+bool lxcnet_options_set_state_dir(struct lxcnet_options *o, const char *dir)
+{
+	return guarded([&] {
+		require(o, "options");
+		o->options.state_dir = dir ? dir : "";
+	});
+}
+
+bool lxcnet_attach_interface_ex(struct lxc_container *c, const char *dev, const char *dst_dev, const struct lxcnet_options *o)
+{
+	return guarded([&] {
+		require(c, "container");
+		require(dev, "device name");
+		lxcnet::Container(c).attach_interface(dev, destination(dst_dev, dev), options_of(o));
+	});
+}
+
+bool lxcnet_detach_interface_ex(struct lxc_container *c, const char *dev, const char *dst_dev, const struct lxcnet_options *o)
+{
+	return guarded([&] {
+		require(c, "container");
+		require(dev, "device name");
+		lxcnet::Container(c).detach_interface(dev, destination(dst_dev, dev), options_of(o));
+	});
+}
+
+int lxcnet_detach_all_ex(struct lxc_container *c, const struct lxcnet_options *o)
+{
+	return counted([&] {
+		require(c, "container");
+		return lxcnet::Container(c).detach_all(options_of(o)).size();
+	});
+}
+
+int lxcnet_detach_all_from(struct lxc_container *c, const char *netns_path, const struct lxcnet_options *o)
+{
+	return counted([&] {
+		require(c, "container");
+		require(netns_path, "namespace path");
+		return lxcnet::Container(c).detach_all_from(netns_path, options_of(o)).size();
+	});
+}
+
+bool lxcnet_netns_attach_interface(const char *netns_path, const char *id, const char *dev, const char *dst_dev,
+				   const struct lxcnet_options *o)
+{
+	return guarded([&] {
+		require(dev, "device name");
+		netns_of(netns_path, id).attach_interface(dev, destination(dst_dev, dev), options_of(o));
+	});
+}
+
+bool lxcnet_netns_detach_interface(const char *netns_path, const char *id, const char *dev, const char *dst_dev,
+				   const struct lxcnet_options *o)
+{
+	return guarded([&] {
+		require(dev, "device name");
+		netns_of(netns_path, id).detach_interface(dev, destination(dst_dev, dev), options_of(o));
+	});
+}
+
+int lxcnet_netns_detach_all(const char *netns_path, const char *id, const struct lxcnet_options *o)
+{
+	return counted([&] { return netns_of(netns_path, id).detach_all(options_of(o)).size(); });
+}
+
+char **lxcnet_netns_get_interfaces(const char *netns_path)
+{
+	char **out = nullptr;
+	/* Listing reads no records, so the id is only there to satisfy the constructor. */
+	guarded([&] { out = c_array(netns_of(netns_path, "list").interfaces()); });
+	return out;
+}
+
+int lxcnet_netns_forget(const char *id, const struct lxcnet_options *o)
+{
+	return counted([&] {
+		require(id, "id");
+		return lxcnet::NetworkNamespace::forget(id, options_of(o)).size();
+	});
+}
+
+const char *lxcnet_version(void)
+{
+	return LXCNET_VERSION;
 }
 
 void lxcnet_install(struct lxc_container *c)

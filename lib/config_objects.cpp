@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "config_objects.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
 
@@ -101,13 +103,24 @@ bool carried_route_of(rtnl_route *object, int ifindex, Route &out)
 	}
 	if (rtnl_route_get_table(object) == RT_TABLE_LOCAL)
 		return false;
-	/* One next hop (plain, or alone in a multipath list) is this device's; two or more are not its to carry. */
-	if (rtnl_route_get_nnexthops(object) != 1)
+	/* One next hop (plain, or alone in a multipath list), or several, all through this device: a hop elsewhere is not its to carry. */
+	const int hops = rtnl_route_get_nnexthops(object);
+	if (hops < 1)
 		return false;
-	rtnl_nexthop *nh = rtnl_route_nexthop_n(object, 0);
-	if (rtnl_route_nh_get_ifindex(nh) != ifindex)
-		return false;
-	out = route_values(object, nh);
+	for (int i = 0; i < hops; i++)
+		if (rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(object, i)) != ifindex)
+			return false;
+	if (hops == 1) {
+		out = route_values(object, rtnl_route_nexthop_n(object, 0));
+		return true;
+	}
+	Route route = route_values(object, nullptr);
+	for (int i = 0; i < hops; i++) {
+		rtnl_nexthop *nh = rtnl_route_nexthop_n(object, i);
+		route.hops.push_back({ip_text(route.family, rtnl_route_nh_get_gateway(nh)), rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK,
+				      rtnl_route_nh_get_weight(nh)});
+	}
+	out = std::move(route);
 	return true;
 }
 
@@ -148,7 +161,9 @@ NlMsg route_dump_request(int oif)
 	return request;
 }
 
-NlMsg address_request(int ifindex, const Address &a, const std::string &label)
+namespace {
+
+NlMsg build_address_request(int ifindex, const Address &a, unsigned flags, const std::string &label, int nl_flags)
 {
 	RtnlAddr addr(rtnl_addr_alloc());
 	NlAddr local = ip_addr(a.family, a.local);
@@ -157,7 +172,7 @@ NlMsg address_request(int ifindex, const Address &a, const std::string &label)
 	rtnl_addr_set_ifindex(addr.get(), ifindex);
 	rtnl_addr_set_family(addr.get(), a.family);
 	rtnl_addr_set_scope(addr.get(), a.scope);
-	rtnl_addr_set_flags(addr.get(), a.flags);
+	rtnl_addr_set_flags(addr.get(), flags);
 	if (rtnl_addr_set_local(addr.get(), local.get()) < 0)
 		return nullptr;
 	/* libnl 3.7 takes an IPv4 peer only; an IPv6 one is written into the request below. */
@@ -179,7 +194,7 @@ NlMsg address_request(int ifindex, const Address &a, const std::string &label)
 	rtnl_addr_set_prefixlen(addr.get(), a.prefixlen ? static_cast<int>(a.prefixlen) : 1);
 
 	nl_msg *raw = nullptr;
-	if (rtnl_addr_build_add_request(addr.get(), NLM_F_EXCL, &raw) < 0)
+	if (rtnl_addr_build_add_request(addr.get(), nl_flags, &raw) < 0)
 		return nullptr;
 	NlMsg request(raw);
 	nlmsghdr *hdr = nlmsg_hdr(request.get());
@@ -193,24 +208,112 @@ NlMsg address_request(int ifindex, const Address &a, const std::string &label)
 	return request;
 }
 
+} /* namespace */
+
+NlMsg neighbour_dump_request(int ifindex)
+{
+	NlMsg request(nlmsg_alloc_simple(RTM_GETNEIGH, NLM_F_DUMP));
+	ndmsg ndm{};
+	ndm.ndm_family = AF_UNSPEC;
+	if (!request || nlmsg_append(request.get(), &ndm, sizeof(ndm), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(request.get(), NDA_IFINDEX, static_cast<uint32_t>(ifindex)) < 0)
+		return nullptr;
+	return request;
+}
+
+bool permanent_neighbour_of(rtnl_neigh *object, int ifindex, Neighbour &out)
+{
+	const int family = rtnl_neigh_get_family(object);
+	if (rtnl_neigh_get_ifindex(object) != ifindex || !address_size(family) || rtnl_neigh_get_state(object) != NUD_PERMANENT ||
+	    (rtnl_neigh_get_flags(object) & NTF_PROXY))
+		return false;
+	Neighbour n;
+	n.family = family;
+	n.dst = ip_text(family, rtnl_neigh_get_dst(object));
+	if (n.dst.empty())
+		return false;
+	if (const nl_addr *ll = rtnl_neigh_get_lladdr(object); ll && nl_addr_get_len(ll) > 0)
+		n.lladdr = mac_text(static_cast<const unsigned char *>(nl_addr_get_binary_addr(ll)),
+				    std::min<size_t>(nl_addr_get_len(ll), max_mac_bytes));
+	n.flags = rtnl_neigh_get_flags(object) & NTF_ROUTER;
+	out = std::move(n);
+	return true;
+}
+
+NlMsg neighbour_request(int ifindex, const Neighbour &n)
+{
+	RtnlNeigh neigh(rtnl_neigh_alloc());
+	NlAddr dst = ip_addr(n.family, n.dst);
+	if (!neigh || !dst)
+		return nullptr;
+	rtnl_neigh_set_ifindex(neigh.get(), ifindex);
+	rtnl_neigh_set_family(neigh.get(), n.family);
+	rtnl_neigh_set_state(neigh.get(), NUD_PERMANENT);
+	if (n.flags)
+		rtnl_neigh_set_flags(neigh.get(), n.flags & NTF_ROUTER);
+	if (rtnl_neigh_set_dst(neigh.get(), dst.get()) < 0)
+		return nullptr;
+	if (!n.lladdr.empty()) {
+		unsigned char bytes[max_mac_bytes];
+		size_t size;
+		if (!mac_bytes(n.lladdr, bytes, size))
+			return nullptr;
+		NlAddr ll(nl_addr_build(AF_LLC, bytes, size));
+		if (!ll)
+			return nullptr;
+		rtnl_neigh_set_lladdr(neigh.get(), ll.get());
+	}
+	nl_msg *raw = nullptr;
+	if (rtnl_neigh_build_add_request(neigh.get(), NLM_F_CREATE | NLM_F_EXCL, &raw) < 0)
+		return nullptr;
+	return NlMsg(raw);
+}
+
+NlMsg address_request(int ifindex, const Address &a, const std::string &label, bool skip_dad)
+{
+	return build_address_request(ifindex, a, skip_dad ? a.flags | IFA_F_NODAD : a.flags, label, NLM_F_EXCL);
+}
+
+NlMsg address_flags_request(int ifindex, const Address &a, const std::string &label)
+{
+	return build_address_request(ifindex, a, a.flags, label, NLM_F_REPLACE);
+}
+
+namespace {
+
+/* A next hop through device ifindex, added to object (which then owns it). False on a bad gateway or ENOMEM. */
+bool add_hop(rtnl_route *object, int family, int ifindex, const Hop &hop)
+{
+	rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	if (!nh)
+		return false;
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	rtnl_route_nh_set_flags(nh, hop.flags & RTNH_F_ONLINK);
+	rtnl_route_nh_set_weight(nh, static_cast<uint8_t>(hop.weight));
+	rtnl_route_add_nexthop(object, nh);
+	if (hop.gateway.empty())
+		return true;
+	NlAddr gateway = ip_addr(family, hop.gateway);
+	if (!gateway)
+		return false;
+	rtnl_route_nh_set_gateway(nh, gateway.get());
+	return true;
+}
+
+} /* namespace */
+
 NlMsg route_request(int ifindex, const Route &route, uint32_t advmss)
 {
 	RtnlRoute object(rtnl_route_alloc());
-	rtnl_nexthop *nh = rtnl_route_nh_alloc();
-	if (!object || !nh) {
-		if (nh)
-			rtnl_route_nh_free(nh);
+	if (!object)
 		return nullptr;
-	}
-	rtnl_route_nh_set_ifindex(nh, ifindex);
-	/* A single next hop's flags travel in the route's header. */
-	rtnl_route_nh_set_flags(nh, route.nh_flags & RTNH_F_ONLINK);
-	rtnl_route_add_nexthop(object.get(), nh); /* the route owns it now */
-	if (!route.gateway.empty()) {
-		NlAddr gateway = ip_addr(route.family, route.gateway);
-		if (!gateway)
-			return nullptr;
-		rtnl_route_nh_set_gateway(nh, gateway.get());
+	/* libnl sends a single next hop in the route's own attributes, and several as RTA_MULTIPATH. */
+	if (route.hops.size() > 1) {
+		for (const Hop &hop : route.hops)
+			if (!add_hop(object.get(), route.family, ifindex, hop))
+				return nullptr;
+	} else if (!add_hop(object.get(), route.family, ifindex, {route.gateway, route.nh_flags, 0})) {
+		return nullptr;
 	}
 	/* The default route is a destination of no bytes: libnl then sends no RTA_DST. */
 	NlAddr dst = route.dst.empty() ? NlAddr(nl_addr_alloc(0)) : ip_addr(route.family, route.dst);

@@ -41,6 +41,13 @@ void each_route_hop(rtnl_route *object, const std::function<void(int ifindex, Ro
  */
 NlMsg address_dump_request(int ifindex);
 NlMsg route_dump_request(int oif);
+/* Both families' neighbour entries on device ifindex (NDA_IFINDEX, which strict checking makes the kernel honour). */
+NlMsg neighbour_dump_request(int ifindex);
+
+/* A permanent neighbour entry of device ifindex (not a proxy entry, which dumps do not show here). False for any other. */
+bool permanent_neighbour_of(rtnl_neigh *object, int ifindex, Neighbour &out);
+/* The RTM_NEWNEIGH request (create, exclusive) that puts n back on device ifindex. Null if a value is not of its family, or on ENOMEM. */
+NlMsg neighbour_request(int ifindex, const Neighbour &n);
 
 /*
  * The RTM_NEWADDR request (create, exclusive) that adds a to device ifindex,
@@ -48,7 +55,13 @@ NlMsg route_dump_request(int oif);
  * adds route through it (advmss: a CNI route's, which no record keeps; 0
  * for none). Null if a value is not of its family, or on ENOMEM.
  */
-NlMsg address_request(int ifindex, const Address &a, const std::string &label);
+NlMsg address_request(int ifindex, const Address &a, const std::string &label, bool skip_dad = false);
+/*
+ * skip_dad adds an IPv6 address with IFA_F_NODAD, which the kernel then
+ * keeps among its flags: this replace request (same address, a's own flags)
+ * takes it off again, with DAD already behind the address.
+ */
+NlMsg address_flags_request(int ifindex, const Address &a, const std::string &label);
 NlMsg route_request(int ifindex, const Route &route, uint32_t advmss = 0);
 
 } /* namespace lxcnet::detail */

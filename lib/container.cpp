@@ -6,11 +6,14 @@
 #include <memory>
 #include <mutex>
 
+#include <sys/stat.h>
+
 #include "lxc.hpp"
 #include "mover.hpp"
 #include "names.hpp"
 #include "recovery.hpp"
 #include "netns.hpp"
+#include "privilege.hpp"
 
 namespace lxcnet {
 
@@ -38,11 +41,32 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 	void open(lxc_container *container)
 	{
 		if (const char *problem = detail::container_name_problem(container->name ? container->name : ""))
-			throw Error(EINVAL, "", container->name ? container->name : "", std::string("lxcnet::Container: ") + problem);
+			throw Error(EINVAL, "", container->name ? container->name : "", "open container " + std::string(container->name ? container->name : "") + ": " + problem);
 		c.reset(container);
 		name = container->name;
 		lxcpath = detail::canonical_lxcpath(container);
 		record_key = detail::container_key(name, lxcpath);
+	}
+
+	/*
+	 * Why init cannot be reached, told apart so that a caller can act on it:
+	 * a container liblxc does not know (or whose config this caller may not
+	 * read), a caller without the privileges to ask liblxc or to enter the
+	 * namespace (liblxc's answer is then "not running"), or a stopped one.
+	 */
+	[[noreturn]] void unreachable(const detail::Operation &op) const
+	{
+		const std::string config = std::string(c->config_path ? c->config_path : "") + "/" + name + "/config";
+		if (!c->is_defined(c.get())) {
+			struct stat st;
+			if (::stat(config.c_str(), &st) != 0 && errno == EACCES)
+				throw Error(EACCES, op.device, name, op.text(name) + ": " +
+					detail::with_privilege_hint(EACCES, "cannot read " + config));
+			throw Error(ESRCH, op.device, name, op.text(name) + ": no container named " + name + " in " + c->config_path);
+		}
+		if (const std::string missing = detail::missing_privileges(); !missing.empty())
+			throw Error(EPERM, op.device, name, op.text(name) + ": cannot reach the container's init: " + missing);
+		throw Error(ESRCH, op.device, name, op.text(name) + ": the container is not running");
 	}
 
 	/* The netns of init, and init's pidfd for the Mover's liveness checks. */
@@ -55,19 +79,18 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 			r = detail::open_netns_of_pidfd(init_pidfd->get(), netns);
 		if (r == -ESRCH) {
 			init_pidfd.reset();
-			if (!c->is_defined(c.get()))
-				throw Error(ESRCH, device, name, op.text(name) + ": no container named " + name + " in " + c->config_path);
-			if (!c->is_running(c.get()))
-				throw Error(ESRCH, device, name, op.text(name) + ": the container is not running");
+			if (!c->is_defined(c.get()) || !c->is_running(c.get()))
+				unreachable(op);
 			/* A pidfd, never the bare PID: a PID can be recycled between lookup and open. */
 			auto fresh = std::make_shared<const UniqueFd>(c->init_pidfd(c.get()));
 			if (!fresh->valid())
-				throw Error(ESRCH, device, name, op.text(name) + ": the container is not running");
+				unreachable(op);
 			init_pidfd = std::move(fresh);
 			r = detail::open_netns_of_pidfd(init_pidfd->get(), netns);
 		}
 		if (r < 0)
-			throw Error(-r, device, name, op.text(name) + (r == -ESRCH ? ": the container is not running" : ": cannot reach the container's network namespace"));
+			throw Error(-r, device, name, op.text(name) + ": " + (r == -ESRCH ? "the container is not running"
+				: detail::with_privilege_hint(-r, "cannot reach the container's network namespace")));
 		pidfd = init_pidfd;
 	}
 
@@ -78,12 +101,21 @@ struct __attribute__((visibility("hidden"))) Container::Impl {
 		resolve(op, netns, pidfd);
 		return Mover(name, std::move(netns), options.state_dir, record_key, lxcpath, std::move(pidfd));
 	}
+
+	/* For the stop hook: init is gone, and LXC names the namespace. */
+	Mover stop_hook_mover(const std::string &netns_path, const Options &options)
+	{
+		UniqueFd netns;
+		if (int r = detail::open_netns_path(netns_path.c_str(), netns); r < 0)
+			throw Error(-r, "", name, "detach all from " + name + ": " + detail::with_privilege_hint(-r, "open network namespace " + netns_path));
+		return Mover(name, std::move(netns), options.state_dir, record_key, lxcpath);
+	}
 };
 
 Container::Container(struct lxc_container *c) : impl_(std::make_unique<Impl>())
 {
 	if (!c || !lxc_container_get(c))
-		throw Error(EINVAL, "", "", "lxcnet::Container: NULL or unusable lxc_container");
+		throw Error(EINVAL, "", "", "open container: NULL or unusable lxc_container");
 	try {
 		impl_->open(c);
 	} catch (...) {
@@ -96,15 +128,19 @@ Container::Container(struct lxc_container *c) : impl_(std::make_unique<Impl>())
 Container::Container(const std::string &name, const std::string &lxcpath) : impl_(std::make_unique<Impl>())
 {
 	if (const char *problem = detail::container_name_problem(name))
-		throw Error(EINVAL, "", name, std::string("lxcnet::Container: ") + problem);
+		throw Error(EINVAL, "", name, "open container " + name + ": " + problem);
 	if (name.size() > NAME_MAX)
-		throw Error(ENAMETOOLONG, "", name, "lxcnet::Container: container name longer than " + std::to_string(NAME_MAX) + " bytes");
+		throw Error(ENAMETOOLONG, "", name, "open container " + name + ": container name longer than " + std::to_string(NAME_MAX) + " bytes");
 	if (lxcpath.find('\0') != std::string::npos)
-		throw Error(EINVAL, "", name, "lxcnet::Container: lxcpath contains a NUL byte");
+		throw Error(EINVAL, "", name, "open container " + name + ": lxcpath contains a NUL byte");
 	lxc_container *c = lxc_container_new(name.c_str(), lxcpath.empty() ? nullptr : lxcpath.c_str());
-	if (!c)
-		throw Error(ESRCH, "", name, "lxcnet::Container: liblxc cannot open container " + name +
-			(lxcpath.empty() ? std::string() : " in " + lxcpath));
+	if (!c) {
+		const std::string where = lxcpath.empty() ? std::string() : " in " + lxcpath;
+		/* liblxc takes a lock under /run/lxc even to look: without privileges that is what fails. */
+		if (const std::string missing = detail::missing_privileges(); !missing.empty())
+			throw Error(EPERM, "", name, "open container " + name + ": liblxc cannot open it" + where + ": " + missing);
+		throw Error(ESRCH, "", name, "open container " + name + ": liblxc cannot open it" + where);
+	}
 	impl_->open(c);
 }
 
@@ -128,7 +164,24 @@ void Container::detach_interface(const std::string &dev, const std::string &dst,
 {
 	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
 	detail::check_names(op, impl_->name);
-	impl_->mover(op, options).detach(dev, dst, options.preserve);
+	(void)impl_->mover(op, options).detach(dev, dst, options.preserve);
+}
+
+DeviceReport Container::detach(const std::string &dev, const std::string &dst, const Options &options)
+{
+	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
+	detail::check_names(op, impl_->name);
+	return detail::ReportAccess::make(impl_->mover(op, options).detach(dev, dst, options.preserve));
+}
+
+std::vector<DeviceReport> Container::detach_each(const Options &options)
+{
+	return detail::reports(impl_->mover({detail::Operation::Kind::detach_all, {}, {}}, options).detach_each(options.preserve, false));
+}
+
+std::vector<DeviceReport> Container::detach_each_from(const std::string &netns_path, const Options &options)
+{
+	return detail::reports(impl_->stop_hook_mover(netns_path, options).detach_each(options.preserve, true));
 }
 
 std::vector<Returned> Container::detach_all(const Options &options)
@@ -138,14 +191,10 @@ std::vector<Returned> Container::detach_all(const Options &options)
 
 std::vector<Returned> Container::detach_all_from(const std::string &netns_path, const Options &options)
 {
-	UniqueFd netns;
-	if (int r = detail::open_netns_path(netns_path.c_str(), netns); r < 0)
-		throw Error(-r, "", impl_->name, "detach all from " + impl_->name + ": open network namespace " + netns_path);
-	Mover mover(impl_->name, std::move(netns), options.state_dir, impl_->record_key, impl_->lxcpath);
-	return mover.detach_all(options.preserve, true);
+	return impl_->stop_hook_mover(netns_path, options).detach_all(options.preserve, true);
 }
 
-std::vector<RecordStatus> Container::recover(const Options &options)
+std::vector<DeviceReport> Container::recover(const Options &options)
 {
 	return detail::recover_records(options, impl_->record_key, true);
 }

@@ -2,8 +2,13 @@
 #pragma once
 /* A link as plain values, apart from the netlink layer that reads it (nl.hpp), so that records need no libnl headers. */
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "sysctls.hpp"
 
 namespace lxcnet::detail {
 
@@ -21,6 +26,7 @@ struct Link {
 	int link_netnsid = -1; /* the namespace of link, as this side numbers it; -1: this side's own */
 	std::string perm_mac;  /* IFLA_PERM_ADDRESS, if the device has one */
 	std::string parent;    /* IFLA_PARENT_DEV_BUS_NAME and IFLA_PARENT_DEV_NAME, "bus/name", if the kernel gives them */
+	DeviceSysctls sysctls; /* IFLA_AF_SPEC's IPv4 and IPv6 devconf */
 };
 
 /* One rtnl_link_change() on an existing link: only what is set here is sent. */
@@ -32,6 +38,7 @@ struct LinkChange {
 	std::optional<std::string> alias; /* "" removes it */
 	bool up = false;                  /* bring it up */
 	bool down = false;                /* take it down (the kernel renames only a device that is down) */
+	std::vector<std::pair<int, int32_t>> ipv4_conf; /* IPV4_DEVCONF_* id, value */
 };
 
 } /* namespace lxcnet::detail */

@@ -7,11 +7,13 @@
 
 #include <arpa/inet.h>
 #include <linux/if_addr.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 
 #include "config_io.hpp"
 #include "config_objects.hpp"
+#include "sysctl_io.hpp"
 
 namespace lxcnet::detail {
 
@@ -66,6 +68,7 @@ int capture_addresses(NetlinkSocket &sock, LinkState &state)
 	for (Address &addr : all) {
 		if (addr.local.empty() || is_kernel_managed(addr, state.mac))
 			continue;
+		addr.dad_pending = addr.family == AF_INET6 && (addr.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
 		addr.flags &= settable_address_flags;
 		state.addresses.push_back(std::move(addr));
 	}
@@ -81,6 +84,18 @@ int capture_routes(NetlinkSocket &sock, LinkState &state)
 		Route route;
 		if (carried_route_of(reinterpret_cast<rtnl_route *>(object), state.ifindex, route))
 			state.routes.push_back(std::move(route));
+	});
+}
+
+int capture_neighbours(NetlinkSocket &sock, LinkState &state)
+{
+	NlMsg request = neighbour_dump_request(state.ifindex);
+	if (!request)
+		return -ENOMEM;
+	return sock.dump(request.get(), RTM_NEWNEIGH, [&](nl_object *object) {
+		Neighbour n;
+		if (permanent_neighbour_of(reinterpret_cast<rtnl_neigh *>(object), state.ifindex, n))
+			state.neighbours.push_back(std::move(n));
 	});
 }
 
@@ -113,9 +128,12 @@ int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &
 		state.up = link.flags & IFF_UP;
 		state.alias = link.alias;
 		if (with_config) {
+			state.sysctls = link.sysctls;
 			if (int r = capture_addresses(sock, state); r < 0)
 				return r;
 			if (int r = capture_routes(sock, state); r < 0)
+				return r;
+			if (int r = capture_neighbours(sock, state); r < 0)
 				return r;
 		}
 		out = std::move(state);
@@ -127,8 +145,34 @@ int capture(NetlinkSocket &sock, const Link &link, bool with_config, LinkState &
 
 namespace {
 
-/* MTU, MAC and ifalias, where they differ from want: one rtnl_link_change(). */
-int restore_link_settings(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step)
+/*
+ * want's sysctls that differ from what the device has now: IPv4's that
+ * libnl can send go into restore, the rest (most of IPv6's, which the
+ * kernel takes only through /proc) into writes.
+ */
+void sysctl_changes(const Link &link, const LinkState &want, LinkChange &restore, std::vector<SysctlWrite> &writes)
+{
+	const DeviceSysctls &now = link.sysctls;
+	for (size_t i = 0; i < ipv4_sysctls.size(); i++) {
+		if (!want.sysctls.ipv4[i] || want.sysctls.ipv4[i] == now.ipv4[i])
+			continue;
+		if (netlink_sets_ipv4_conf(ipv4_sysctls[i].id))
+			restore.ipv4_conf.emplace_back(ipv4_sysctls[i].id, *want.sysctls.ipv4[i]);
+		else
+			writes.push_back({false, i, *want.sysctls.ipv4[i]});
+	}
+	for (size_t i = 0; i < ipv6_sysctls.size(); i++) {
+		std::optional<int32_t> current = now.ipv6[i];
+		/* A new MTU resets the IPv6 MTU to it: what was read before is not what the device will have. */
+		if (ipv6_sysctls[i].id == DEVCONF_MTU6 && restore.mtu)
+			current = static_cast<int32_t>(restore.mtu);
+		if (want.sysctls.ipv6[i] && want.sysctls.ipv6[i] != current)
+			writes.push_back({true, i, *want.sysctls.ipv6[i]});
+	}
+}
+
+/* MTU, MAC, ifalias and sysctls, where they differ from want: one rtnl_link_change(), then the writes /proc needs. */
+int restore_link_settings(NetlinkSocket &sock, int netns_fd, const Link &link, const LinkState &want, std::string &step)
 {
 	LinkChange restore;
 	if (want.mtu && link.mtu != want.mtu)
@@ -137,29 +181,60 @@ int restore_link_settings(NetlinkSocket &sock, const Link &link, const LinkState
 		restore.mac = want.mac;
 	if (want.alias != link.alias)
 		restore.alias = want.alias;
-	if (!restore.mtu && restore.mac.empty() && !restore.alias)
-		return 0;
-	step = "restore MTU, MAC and ifalias";
-	return sock.change_link(link, restore);
+	std::vector<SysctlWrite> writes;
+	sysctl_changes(link, want, restore, writes);
+	if (restore.mtu || !restore.mac.empty() || restore.alias || !restore.ipv4_conf.empty()) {
+		step = restore.ipv4_conf.empty() ? "restore MTU, MAC and ifalias" : "restore MTU, MAC, ifalias and IPv4 sysctls";
+		if (int r = sock.change_link(link, restore); r < 0)
+			return r;
+	}
+	return write_sysctls(netns_fd, link.name, writes, step);
 }
 
 /* Where in a batch of configuration requests each kind begins: addresses at 0. */
 struct BatchLayout {
-	size_t up_at = SIZE_MAX; /* the link-up request, if the link is down and want is up */
+	size_t flags_at = 0;        /* the requests that take IFA_F_NODAD off again, one per address in `redone` */
+	std::vector<size_t> redone; /* indexes in want.addresses */
+	size_t up_at = SIZE_MAX;    /* the link-up request, if the link is down and want is up */
 	size_t routes_at = 0;
+	size_t neighbours_at = 0;
 };
+
+/*
+ * An IPv6 address that passed DAD where it was read is added without it: the
+ * link, and whatever else is on it, is the same one that DAD just checked,
+ * and repeating it would leave the address unusable for about two seconds
+ * after the call returns. One that had not passed keeps its DAD.
+ */
+bool skips_dad(const Address &a)
+{
+	return a.family == AF_INET6 && !a.dad_pending && !(a.flags & IFA_F_NODAD);
+}
 
 /* The requests that give link want's addresses, admin state and routes, in that order; on failure, step names it. */
 int config_batch(const Link &link, const LinkState &want, std::vector<NlMsg> &batch, BatchLayout &layout, std::string &step)
 {
 	for (const Address &a : want.addresses) {
 		const std::string label = a.family == AF_INET ? relabel(a.label, want.name, link.name) : std::string();
-		NlMsg request = address_request(link.ifindex, a, label);
+		NlMsg request = address_request(link.ifindex, a, label, skips_dad(a));
 		if (!request) {
 			step = "add address " + describe(a);
 			return -EINVAL;
 		}
 		batch.push_back(std::move(request));
+	}
+	/* After every add, before the link comes up: an address the kernel marked nodad would skip DAD on every later link-up too. */
+	layout.flags_at = batch.size();
+	for (size_t i = 0; i < want.addresses.size(); i++) {
+		if (!skips_dad(want.addresses[i]))
+			continue;
+		NlMsg request = address_flags_request(link.ifindex, want.addresses[i], {});
+		if (!request) {
+			step = "restore the flags of address " + describe(want.addresses[i]);
+			return -EINVAL;
+		}
+		batch.push_back(std::move(request));
+		layout.redone.push_back(i);
 	}
 	if (want.up && !(link.flags & IFF_UP)) {
 		layout.up_at = batch.size();
@@ -179,15 +254,25 @@ int config_batch(const Link &link, const LinkState &want, std::vector<NlMsg> &ba
 		}
 		batch.push_back(std::move(request));
 	}
+	/* Last: the kernel flushes even permanent entries when it takes a link down, so they go on once it is up. */
+	layout.neighbours_at = batch.size();
+	for (const Neighbour &n : want.neighbours) {
+		NlMsg request = neighbour_request(link.ifindex, n);
+		if (!request) {
+			step = "add neighbour " + n.dst;
+			return -EINVAL;
+		}
+		batch.push_back(std::move(request));
+	}
 	return 0;
 }
 
 } /* namespace */
 
-int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::string &step) noexcept
+int apply(NetlinkSocket &sock, int netns_fd, const Link &link, const LinkState &want, std::string &step) noexcept
 {
 	try {
-		if (int r = restore_link_settings(sock, link, want, step); r < 0)
+		if (int r = restore_link_settings(sock, netns_fd, link, want, step); r < 0)
 			return r;
 		/*
 		 * Addresses, the link up, then routes (they need both), sent together.
@@ -202,17 +287,21 @@ int apply(NetlinkSocket &sock, const Link &link, const LinkState &want, std::str
 			return r;
 		/* Already there is as good as added; a link left down cannot carry IPv4 routes, and the user had none through it then either. */
 		auto accept = [&](size_t index, int error) {
-			return error == -EEXIST || (index >= at.routes_at && error == -ENETDOWN && !want.up);
+			return error == -EEXIST || (index >= at.routes_at && index < at.neighbours_at && error == -ENETDOWN && !want.up);
 		};
 		size_t failed;
 		if (int r = sock.send_all(batch, accept, failed); r < 0) {
 			/* Steps are named only when they fail: a name costs more than a request's own user-space work. */
-			if (failed < at.routes_at && failed != at.up_at)
+			if (failed < at.flags_at)
 				step = "add address " + describe(want.addresses[failed]);
+			else if (failed < at.flags_at + at.redone.size())
+				step = "restore the flags of address " + describe(want.addresses[at.redone[failed - at.flags_at]]);
 			else if (failed == at.up_at)
 				step = "bring the link up";
-			else if (failed < batch.size())
+			else if (failed < at.neighbours_at)
 				step = "add route " + describe(want.routes[failed - at.routes_at]);
+			else if (failed < batch.size())
+				step = "add neighbour " + want.neighbours[failed - at.neighbours_at].dst;
 			else
 				step = "apply the configuration";
 			return r;

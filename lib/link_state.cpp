@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "link_state.hpp"
 
+#include <algorithm>
+
+#include <sys/socket.h>
+
 namespace lxcnet::detail {
 
 std::string mac_text(const unsigned char *bytes, size_t size)
@@ -31,6 +35,18 @@ bool mac_bytes(const std::string &text, unsigned char (&bytes)[max_mac_bytes], s
 		bytes[size++] = static_cast<unsigned char>(hex(text[i]) << 4 | hex(text[i + 1]));
 	}
 	return true;
+}
+
+void take_dad_state(std::vector<Address> &want, const std::vector<Address> &seen)
+{
+	for (Address &a : want) {
+		if (a.family != AF_INET6)
+			continue;
+		auto same = std::find_if(seen.begin(), seen.end(), [&](const Address &s) {
+			return s.family == a.family && s.prefixlen == a.prefixlen && s.local == a.local;
+		});
+		a.dad_pending = same == seen.end() || same->dad_pending;
+	}
 }
 
 std::string relabel(const std::string &label, const std::string &old_name, const std::string &new_name)

@@ -7,6 +7,7 @@
 
 #include "link_io.hpp"
 #include "names.hpp"
+#include "privilege.hpp"
 #include "test_seams.hpp"
 
 namespace lxcnet::detail {
@@ -46,7 +47,7 @@ Mover::Mover(std::string label, UniqueFd inside_netns, std::string state_dir, st
 	if (int r = open_netns_of_socket(host_.fd(), host_netns_); r < 0)
 		fail(op, -r, "open the caller's network namespace");
 	if (int r = inside_.open(inside_netns_.get(), host_netns_.get()); r < 0)
-		fail(op, -r, "open a netlink socket in the container's network namespace");
+		fail(op, -r, with_privilege_hint(-r, "open a netlink socket in the container's network namespace"));
 }
 
 void Mover::fail(const Operation &op, int errnum, const std::string &cause) const
@@ -71,7 +72,7 @@ void Mover::lock_host(const Operation &op, bool required)
 	HostLock lock;
 	int r = lock.acquire(state_dir_, required);
 	if (r < 0 && required)
-		fail(op, -r, "lock the state directory " + state_dir_path(state_dir_));
+		fail(op, -r, with_privilege_hint(-r, "lock the state directory " + state_dir_path(state_dir_)));
 	if (r == 0) {
 		own_lock_ = std::move(lock);
 		host_lock_ = &*own_lock_;
@@ -117,7 +118,7 @@ RecordStore *Mover::existing_store(const Operation &op, bool required)
 			/* No state directory, so no record. */
 			if (host_lock_error_ == -ENOENT || !required)
 				return nullptr;
-			fail(op, -host_lock_error_, "lock the state directory " + state_dir_path(state_dir_));
+			fail(op, -host_lock_error_, with_privilege_hint(-host_lock_error_, "lock the state directory " + state_dir_path(state_dir_)));
 		}
 		RecordStore store;
 		int r = store.open(*host_lock_, record_key_, false);
@@ -160,7 +161,7 @@ Link Mover::find_after_move(const Operation &op, const Side &side, const std::st
 
 int Mover::configure(const Side &side, const Link &link, const LinkState &want, std::string &step)
 {
-	int r = apply(side.sock, link, want, step);
+	int r = apply(side.sock, side.netns, link, want, step);
 	return r < 0 ? r : seam::apply_fault(step);
 }
 

@@ -8,6 +8,7 @@
 
 #include <lxcnet/options.hpp>
 
+#include "device_report.hpp"
 #include "link_state.hpp"
 #include "netns.hpp"
 #include "nl.hpp"
@@ -57,8 +58,16 @@ public:
 	void share_lock(const HostLock &lock) noexcept { host_lock_ = &lock; }
 
 	void attach(const std::string &dev, const std::string &dst, bool preserve);
-	void detach(const std::string &dev, const std::string &dst, bool preserve);
-	/* fallback_names: the namespace is about to die, so a taken host name gets a fallback instead of failing. */
+	DeviceReport::Impl detach(const std::string &dev, const std::string &dst, bool preserve);
+	/*
+	 * Every device of the container's records, each reported: returned,
+	 * retired (it no longer exists), none (already home, or lent into an
+	 * earlier namespace: kept for recovery) or failed. Throws only if the
+	 * records cannot be read at all. fallback_names: the namespace is about
+	 * to die, so a taken host name gets a fallback instead of failing.
+	 */
+	std::vector<DeviceReport::Impl> detach_each(bool preserve, bool fallback_names);
+	/* detach_each(), with any failure thrown, listing what did come home. */
 	std::vector<Returned> detach_all(bool preserve, bool fallback_names);
 	std::vector<std::string> interfaces();
 	/*
@@ -136,11 +145,11 @@ private:
 	 */
 	enum class Lent { here, elsewhere, home, gone, stale };
 	/*
-	 * Records of earlier namespaces whose device cannot exist any more (its
-	 * peer or lower device on the host is gone) are retired: one lookup
-	 * each, and only for such records, never a host-wide search.
+	 * A record of an earlier namespace whose device cannot exist any more
+	 * (its peer or lower device on the host is gone) is retired: one lookup,
+	 * and only for such a record, never a host-wide search. Returns whether it was.
 	 */
-	void retire_gone(const Operation &op, const std::vector<RecordStore::Entry> &records);
+	bool retire_if_gone(const Operation &op, const Record &record);
 	/* Why the device inside is not the one the record lent, as an ESTALE failure's cause; "" if it is (identity.hpp). */
 	std::string forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside);
 	Lent lent_device(const Operation &op, const Record &record, Link &link);

@@ -7,7 +7,7 @@
 
 namespace lxcnet::detail {
 
-void Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
+DeviceReport::Impl Mover::detach(const std::string &dev, const std::string &dst, bool preserve)
 {
 	const Operation op{Operation::Kind::detach, dev, dst};
 	/*
@@ -20,7 +20,19 @@ void Mover::detach(const std::string &dev, const std::string &dst, bool preserve
 	existing_store(op, needs_record); /* the lock, if the container has records, before the device is looked up */
 	const Link link = find_device(op, inside_side(), dev);
 	auto entry = find_record(op, link, !dst.empty(), needs_record);
-	detach_link(op, link, entry ? &entry->record : nullptr, dst, preserve, false);
+	const Returned returned = detach_link(op, link, entry ? &entry->record : nullptr, dst, preserve, false);
+	DeviceReport::Impl report;
+	report.container = label_;
+	report.inside_name = link.name;
+	report.host_name = returned.host_name;
+	report.state = DeviceState::attached;
+	report.action = Action::returned;
+	if (entry)
+		report.record = store(op).path() + "/" + entry->file;
+	report.message = !preserve ? "moved to the host as " + returned.host_name + " (bare: no configuration carried)"
+			 : entry   ? "returned to the host as " + returned.host_name + ", configured as it was there"
+				   : "returned to the host as " + returned.host_name + ", bare: lxcnet had no record of it";
+	return report;
 }
 
 std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const Link &link, bool name_given, bool needs_record)
@@ -55,7 +67,9 @@ std::optional<RecordStore::Entry> Mover::find_record(const Operation &op, const 
 	/* A record of an earlier namespace may be of a device still held there: only recovery may judge it. */
 	if (stale && stale->record.netns == inside_id(op))
 		(void)store(op).remove(stale->record);
-	retire_gone(op, records);
+	for (const auto &entry : records)
+		if (!(entry.record.netns == inside_id(op)))
+			(void)retire_if_gone(op, entry.record);
 	if (!unreadable.empty() && !name_given)
 		fail(op, EBADMSG, "unreadable record " + store(op).path() + "/" + unreadable.front() +
 					  " may be this device's; name the host device to detach it");
@@ -117,8 +131,11 @@ void Mover::move_home(const Operation &op, const Link &link, const std::string &
 void Mover::reapply_at_home(const Operation &op, const std::string &host_name, const LinkState &want, const LinkState &inside)
 {
 	const Link home = find_after_move(op, host_side(), host_name);
+	/* DAD is skipped for what passed it inside, just now, on this same link; not for what the record alone says. */
+	LinkState ready = want;
+	take_dad_state(ready.addresses, inside.addresses);
 	std::string step;
-	if (int r = configure(host_side(), home, want, step); r < 0)
+	if (int r = configure(host_side(), home, ready, step); r < 0)
 		roll_back(op, -r, step + " on the host" + detail_of(host_), host_side(), home, inside_side(), inside, nullptr);
 }
 
@@ -138,7 +155,7 @@ void Mover::strip_at_home(const Operation &op, const std::string &host_name, con
 				     host_name + " is on the host, down, without addresses or routes");
 }
 
-std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
+std::vector<DeviceReport::Impl> Mover::detach_each(bool preserve, bool fallback_names)
 {
 	const Operation op{Operation::Kind::detach_all, {}, {}};
 	lock_host(op, false);
@@ -149,44 +166,93 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 	if (int r = store(op).load(records, unreadable); r < 0)
 		fail(op, -r, "read the records in " + store(op).path());
 
-	std::vector<Returned> returned;
-	std::string failures;
-	int first_errno = 0;
-	auto failed = [&](int errnum, const std::string &what) {
-		failures += (failures.empty() ? "" : "; ") + what;
-		if (!first_errno)
-			first_errno = errnum;
-	};
+	std::vector<DeviceReport::Impl> reports;
 	for (const auto &entry : records) {
+		DeviceReport::Impl &report = reports.emplace_back();
+		report.container = label_;
+		report.inside_name = entry.record.inside_name;
+		report.host_name = entry.record.host.name;
+		report.record = store(op).path() + "/" + entry.file;
+		auto failed = [&](int errnum, const std::string &why) {
+			report.action = Action::failed;
+			report.error = errnum;
+			report.message = why;
+		};
 		Link link;
 		const Lent lent = lent_device(op, entry.record, link);
 		if (lent == Lent::gone) {
 			/* Deleted inside, or with its peer or lower device: nothing to return, nothing failed. */
 			(void)store(op).remove(entry.record);
+			report.state = DeviceState::gone;
+			report.action = Action::retired;
+			report.message = "no longer exists (deleted, or gone with its peer or lower device); its record is retired";
 			continue;
 		}
-		if (lent == Lent::home)
-			continue; /* already back under its name, moved by hand: its record stays for recovery to restore */
-		if (lent == Lent::elsewhere)
-			continue; /* of an earlier namespace: retired below if its device is gone, else kept for recovery */
+		if (lent == Lent::home) {
+			report.state = DeviceState::home;
+			report.message = "already on the host as " + entry.record.host.name + "; its record is kept for recovery";
+			continue;
+		}
+		if (lent == Lent::elsewhere && retire_if_gone(op, entry.record)) {
+			report.state = DeviceState::gone;
+			report.action = Action::retired;
+			report.message = "lent into an earlier namespace of " + label_ + ", and gone with it; its record is retired";
+			continue;
+		}
+		if (lent == Lent::elsewhere) {
+			report.state = DeviceState::unknown;
+			report.message = "lent into an earlier namespace of " + label_ + "; its record is kept for recovery";
+			continue;
+		}
+		report.state = lent == Lent::stale ? DeviceState::mismatch : DeviceState::attached;
 		if (lent == Lent::stale) {
 			failed(ESTALE, "stale record " + entry.file + " removed: " + entry.record.host.name + " is no longer in the container");
 			(void)store(op).remove(entry.record);
 			continue;
 		}
+		report.inside_name = link.name;
 		if (const std::string why = forgery(op, entry, link); !why.empty()) {
+			report.state = DeviceState::mismatch;
 			failed(ESTALE, why);
 			continue;
 		}
 		try {
-			returned.push_back(detach_link(op, link, &entry.record, {}, preserve, fallback_names));
+			const Returned returned = detach_link(op, link, &entry.record, {}, preserve, fallback_names);
+			report.host_name = returned.host_name;
+			report.fallback_name = returned.fallback_name;
+			report.action = Action::returned;
+			report.message = "returned to the host as " + returned.host_name +
+					 (returned.fallback_name ? " (" + entry.record.host.name + " was taken)" : "");
 		} catch (const Error &e) {
 			failed(e.code().value(), e.what());
 		}
 	}
-	retire_gone(op, records);
-	for (const auto &file : unreadable)
-		failed(EBADMSG, "unreadable record " + store(op).path() + "/" + file + " left in place");
+	for (const auto &file : unreadable) {
+		DeviceReport::Impl &report = reports.emplace_back();
+		report.container = label_;
+		report.record = store(op).path() + "/" + file;
+		report.action = Action::failed;
+		report.error = EBADMSG;
+		report.message = "unreadable record " + report.record + " left in place";
+	}
+	return reports;
+}
+
+std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
+{
+	const Operation op{Operation::Kind::detach_all, {}, {}};
+	std::vector<Returned> returned;
+	std::string failures;
+	int first_errno = 0;
+	for (const auto &report : detach_each(preserve, fallback_names)) {
+		if (report.action == Action::returned)
+			returned.push_back({report.inside_name, report.host_name, report.fallback_name});
+		if (report.action != Action::failed)
+			continue;
+		failures += (failures.empty() ? "" : "; ") + report.message;
+		if (!first_errno)
+			first_errno = report.error;
+	}
 	if (!failures.empty()) {
 		std::string done;
 		for (const auto &r : returned)
@@ -194,19 +260,6 @@ std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
 		fail(op, first_errno, failures + (done.empty() ? "" : "; returned: " + done));
 	}
 	return returned;
-}
-
-std::string Mover::forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside)
-{
-	int host_nsid = -1;
-	if (entry.record.identity.link_on_host)
-		if (int r = inside_.get_nsid(host_netns_.get(), host_nsid); r < 0)
-			fail(op, -r, "find how the container's namespace knows the host's" + detail_of(inside_));
-	const std::string why = identity_mismatch(entry.record.identity, inside, host_nsid);
-	if (why.empty())
-		return {};
-	return inside.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
-	       "; it stays in the container, and the record " + store(op).path() + "/" + entry.file + " is kept for you to look at";
 }
 
 Returned Mover::return_lent(const RecordStore::Entry &entry)
@@ -221,17 +274,29 @@ Returned Mover::return_lent(const RecordStore::Entry &entry)
 	return detach_link(op, link, &entry.record, {}, true, false);
 }
 
-void Mover::retire_gone(const Operation &op, const std::vector<RecordStore::Entry> &records)
+bool Mover::retire_if_gone(const Operation &op, const Record &record)
 {
-	for (const auto &entry : records) {
-		const Identity &id = entry.record.identity;
-		if (entry.record.netns == inside_id(op) || !id.known || !id.link_on_host || id.link <= 0)
-			continue;
-		/* A veth and its peer live and die together, a macvlan or vlan with its lower device. */
-		Link link;
-		if (host_.get_link(id.link, {}, link) == -ENODEV)
-			(void)store(op).remove(entry.record);
-	}
+	const Identity &id = record.identity;
+	if (!id.known || !id.link_on_host || id.link <= 0)
+		return false;
+	/* A veth and its peer live and die together, a macvlan or vlan with its lower device. */
+	Link link;
+	if (host_.get_link(id.link, {}, link) != -ENODEV)
+		return false;
+	return store(op).remove(record) == 0;
+}
+
+std::string Mover::forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside)
+{
+	int host_nsid = -1;
+	if (entry.record.identity.link_on_host)
+		if (int r = inside_.get_nsid(host_netns_.get(), host_nsid); r < 0)
+			fail(op, -r, "find how the container's namespace knows the host's" + detail_of(inside_));
+	const std::string why = identity_mismatch(entry.record.identity, inside, host_nsid);
+	if (why.empty())
+		return {};
+	return inside.name + " is not the device that was lent as " + entry.record.host.name + ": " + why +
+	       "; it stays in the container, and the record " + store(op).path() + "/" + entry.file + " is kept for you to look at";
 }
 
 Mover::Lent Mover::lent_device(const Operation &op, const Record &record, Link &link)

@@ -53,14 +53,9 @@ const char *text_problem(std::string_view text) noexcept
 	return nullptr;
 }
 
-} /* namespace */
-
-const char *ifname_problem(std::string_view name) noexcept
+/* The kernel's dev_valid_name() rules, with the length given apart. */
+const char *name_problem(std::string_view name) noexcept
 {
-	if (name.empty())
-		return "empty interface name";
-	if (name.size() > 15)
-		return "interface name too long (longer than 15 bytes)";
 	if (name == "." || name == "..")
 		return "interface name may not be \".\" or \"..\"";
 	for (unsigned char c : name) {
@@ -76,9 +71,29 @@ const char *ifname_problem(std::string_view name) noexcept
 	return nullptr;
 }
 
+} /* namespace */
+
+const char *ifname_problem(std::string_view name) noexcept
+{
+	if (name.empty())
+		return "empty interface name";
+	if (name.size() > 15)
+		return "interface name too long (longer than 15 bytes)";
+	return name_problem(name);
+}
+
+const char *lookup_name_problem(std::string_view name) noexcept
+{
+	if (name.empty())
+		return "empty interface name";
+	if (name.size() > max_altname_bytes)
+		return "interface name too long (longer than 127 bytes, the longest altname)";
+	return name_problem(name);
+}
+
 const char *move_names_problem(std::string_view dev, std::string_view dst) noexcept
 {
-	if (const char *problem = ifname_problem(dev))
+	if (const char *problem = lookup_name_problem(dev))
 		return problem;
 	return dst.empty() ? nullptr : new_ifname_problem(dst);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace lxcnet::detail {
@@ -13,6 +14,16 @@ namespace lxcnet::detail {
 const char *ifname_problem(std::string_view name) noexcept;
 
 /*
+ * Why name cannot name an existing device, or nullptr: as ifname_problem(),
+ * but up to the 127 bytes of an altname (ALTIFNAMSIZ - 1), by which the
+ * kernel finds a device as well as by its name.
+ */
+const char *lookup_name_problem(std::string_view name) noexcept;
+
+/* The longest altname the kernel takes (ALTIFNAMSIZ - 1, since Linux 5.5). */
+inline constexpr std::size_t max_altname_bytes = 127;
+
+/*
  * Why name cannot be a name lxcnet gives a device, or nullptr. An existing
  * device may have any name the kernel allows, but a name lxcnet writes is
  * also text: valid UTF-8 with no C0, DEL or C1 control characters, so that
@@ -21,7 +32,7 @@ const char *ifname_problem(std::string_view name) noexcept;
 const char *new_ifname_problem(std::string_view name) noexcept;
 
 /*
- * The first problem of a device name (checked as an existing name) and a
+ * The first problem of a device name (checked as an existing name or altname) and a
  * destination name (empty: keep the name; else checked as a new name), or nullptr.
  */
 const char *move_names_problem(std::string_view dev, std::string_view dst) noexcept;

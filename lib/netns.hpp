@@ -37,9 +37,10 @@ bool has_exited(int pidfd) noexcept;
 
 /*
  * Switches the calling thread into a network namespace for as long as it
- * lives, then back. Used only around socket creation: a netlink socket stays
- * bound to the namespace it was created in, so all later work on it runs from
- * the caller's own namespace with no fork.
+ * lives, then back. Used around socket creation (a netlink socket stays
+ * bound to the namespace it was created in, so all later work on it runs
+ * from the caller's own namespace with no fork) and around the few sysctl
+ * writes that only /proc/sys/net, which is the thread's namespace's, takes.
  */
 class NetnsGuard final {
 public:

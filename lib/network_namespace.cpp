@@ -6,6 +6,7 @@
 #include "mover.hpp"
 #include "names.hpp"
 #include "netns.hpp"
+#include "privilege.hpp"
 #include "record_store.hpp"
 #include "recovery.hpp"
 
@@ -33,7 +34,7 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 	{
 		UniqueFd netns;
 		if (int r = detail::open_netns_path(path.c_str(), netns); r < 0)
-			throw Error(-r, op.device, path, op.text(path) + ": open network namespace " + path);
+			throw Error(-r, op.device, path, op.text(path) + ": " + detail::with_privilege_hint(-r, "open network namespace " + path));
 		return Mover(path, std::move(netns), options.state_dir, record_key(id));
 	}
 };
@@ -41,9 +42,9 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 NetworkNamespace::NetworkNamespace(std::string path, std::string id) : impl_(std::make_unique<Impl>())
 {
 	if (const char *problem = detail::container_name_problem(id))
-		throw Error(EINVAL, "", path, "lxcnet::NetworkNamespace: bad id: " + std::string(problem));
+		throw Error(EINVAL, "", path, "open network namespace " + path + ": bad id: " + problem);
 	if (path.empty() || path.find('\0') != std::string::npos)
-		throw Error(EINVAL, "", path, "lxcnet::NetworkNamespace: empty or bad namespace path");
+		throw Error(EINVAL, "", path, "open network namespace " + path + ": empty or bad namespace path");
 	impl_->path = std::move(path);
 	impl_->id = std::move(id);
 }
@@ -63,7 +64,19 @@ void NetworkNamespace::detach_interface(const std::string &dev, const std::strin
 {
 	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
 	detail::check_names(op, impl_->path);
-	impl_->mover(op, options).detach(dev, dst, options.preserve);
+	(void)impl_->mover(op, options).detach(dev, dst, options.preserve);
+}
+
+DeviceReport NetworkNamespace::detach(const std::string &dev, const std::string &dst, const Options &options)
+{
+	const detail::Operation op{detail::Operation::Kind::detach, dev, dst};
+	detail::check_names(op, impl_->path);
+	return detail::ReportAccess::make(impl_->mover(op, options).detach(dev, dst, options.preserve));
+}
+
+std::vector<DeviceReport> NetworkNamespace::detach_each(const Options &options)
+{
+	return detail::reports(impl_->mover({detail::Operation::Kind::detach_all, {}, {}}, options).detach_each(options.preserve, false));
 }
 
 std::vector<Returned> NetworkNamespace::detach_all(const Options &options)
@@ -104,7 +117,7 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 	return names;
 }
 
-std::vector<RecordStatus> NetworkNamespace::recover(const std::string &id, const Options &options)
+std::vector<DeviceReport> NetworkNamespace::recover(const std::string &id, const Options &options)
 {
 	if (const char *problem = detail::container_name_problem(id))
 		throw Error(EINVAL, "", id, "recover the records of " + id + ": bad id: " + problem);

@@ -75,4 +75,7 @@ private:
 	std::unique_ptr<State> state_;
 };
 
+/* Whether libnl can put IPv4 devconf id into a link change (libnl 3.7 knows ids up to IPV4_DEVCONF_BC_FORWARDING). */
+bool netlink_sets_ipv4_conf(int id) noexcept;
+
 } /* namespace lxcnet::detail */

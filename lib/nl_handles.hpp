@@ -7,6 +7,7 @@
 #include <netlink/msg.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 
 #include "unique_fd.hpp"
@@ -19,5 +20,6 @@ using NlAddr = std::unique_ptr<nl_addr, Deleter<nl_addr_put>>;
 using RtnlLink = std::unique_ptr<rtnl_link, Deleter<rtnl_link_put>>;
 using RtnlAddr = std::unique_ptr<rtnl_addr, Deleter<rtnl_addr_put>>;
 using RtnlRoute = std::unique_ptr<rtnl_route, Deleter<rtnl_route_put>>;
+using RtnlNeigh = std::unique_ptr<rtnl_neigh, Deleter<rtnl_neigh_put>>;
 
 } /* namespace lxcnet::detail */

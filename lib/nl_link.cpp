@@ -11,6 +11,8 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <netlink/route/link/inet.h>
+#include <linux/if_link.h>
 #include <linux/net_namespace.h>
 
 #include "link_state.hpp"
@@ -42,12 +44,44 @@ Link link_of(rtnl_link *object)
 	return link;
 }
 
+/* One family's devconf array (u32 for IPv4 from id 1, s32 for IPv6 from id 0), read into the table's order. */
+template <size_t N>
+void read_devconf(const nlattr *conf, const std::array<SysctlName, N> &table, int first_id, std::array<std::optional<int32_t>, N> &out)
+{
+	const size_t count = static_cast<size_t>(nla_len(conf)) / sizeof(int32_t);
+	const auto *values = static_cast<const int32_t *>(nla_data(conf));
+	for (size_t i = 0; i < N; i++) {
+		const size_t at = static_cast<size_t>(table[i].id - first_id);
+		if (at < count)
+			out[i] = values[at];
+	}
+}
+
+/* IFLA_AF_SPEC's devconf of both families: libnl 3.7 parses IPv4's only up to the ids it knows, and keeps IPv6's unreadable. */
+void read_sysctls(const nlattr *af_spec, Link &link)
+{
+	const nlattr *family;
+	int left;
+	nla_for_each_nested(family, af_spec, left) {
+		nlattr *tb[IFLA_INET6_MAX + 1];
+		if (nla_type(family) == AF_INET) {
+			if (nla_parse_nested(tb, IFLA_INET_MAX, const_cast<nlattr *>(family), nullptr) == 0 && tb[IFLA_INET_CONF])
+				read_devconf(tb[IFLA_INET_CONF], ipv4_sysctls, 1, link.sysctls.ipv4);
+		} else if (nla_type(family) == AF_INET6) {
+			if (nla_parse_nested(tb, IFLA_INET6_MAX, const_cast<nlattr *>(family), nullptr) == 0 && tb[IFLA_INET6_CONF])
+				read_devconf(tb[IFLA_INET6_CONF], ipv6_sysctls, 0, link.sysctls.ipv6);
+		}
+	}
+}
+
 /* Attributes libnl 3.7's rtnl_link does not keep, read from the reply with libnl-3's attribute parser. */
 void read_hardware(nl_msg *msg, Link &link)
 {
 	nlattr *tb[IFLA_MAX + 1];
 	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(ifinfomsg), tb, IFLA_MAX, nullptr) < 0)
 		return;
+	if (tb[IFLA_AF_SPEC])
+		read_sysctls(tb[IFLA_AF_SPEC], link);
 	if (const nlattr *perm = tb[IFLA_PERM_ADDRESS])
 		link.perm_mac = mac_text(static_cast<const unsigned char *>(nla_data(perm)),
 					 std::min<size_t>(static_cast<size_t>(nla_len(perm)), max_mac_bytes));
@@ -63,6 +97,10 @@ void read_hardware(nl_msg *msg, Link &link)
  * RTM_GETLINK by index, by name, or for every link (flags NLM_F_DUMP).
  * libnl-route-3 dumps links only into a cache, and its lookup request asks
  * for statistics, a third of each reply, which nothing here reads.
+ * The kernel finds a device by any of its names, altnames included, from
+ * either attribute; IFLA_IFNAME stops at IFNAMSIZ, so a longer name (an
+ * altname, up to ALTIFNAMSIZ) goes as IFLA_ALT_IFNAME (Linux 5.5, "net:
+ * rtnetlink: add possibility to use alternative names as message handle").
  */
 NlMsg link_request(int flags, int ifindex, const std::string *name)
 {
@@ -71,7 +109,7 @@ NlMsg link_request(int flags, int ifindex, const std::string *name)
 	ifi.ifi_family = AF_UNSPEC;
 	ifi.ifi_index = ifindex;
 	if (!request || nlmsg_append(request.get(), &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    (name && nla_put_string(request.get(), IFLA_IFNAME, name->c_str()) < 0) ||
+	    (name && nla_put_string(request.get(), name->size() < IFNAMSIZ ? IFLA_IFNAME : IFLA_ALT_IFNAME, name->c_str()) < 0) ||
 	    nla_put_u32(request.get(), IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0)
 		return nullptr;
 	return request;
@@ -133,6 +171,9 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 		rtnl_link_set_flags(to.get(), IFF_UP);
 	if (change.down)
 		rtnl_link_unset_flags(to.get(), IFF_UP);
+	for (const auto &[id, value] : change.ipv4_conf)
+		if (rtnl_link_inet_set_conf(to.get(), static_cast<unsigned>(id), static_cast<uint32_t>(value)) < 0)
+			return st.fail_locally(EINVAL, "an IPv4 device setting libnl cannot send");
 
 	want_kernel_text();
 	st.drain_if_stale();
@@ -146,6 +187,18 @@ int NetlinkSocket::change_link(const Link &orig, const LinkChange &change) noexc
 		return st.refusal;
 	st.stale = true;
 	return st.fail_locally(errno_of(r), nl_geterror(r));
+}
+
+bool netlink_sets_ipv4_conf(int id) noexcept
+{
+	static const int highest = [] {
+		RtnlLink probe(rtnl_link_alloc());
+		int known = 0;
+		while (probe && rtnl_link_inet_set_conf(probe.get(), static_cast<unsigned>(known + 1), 0) == 0)
+			known++;
+		return known;
+	}();
+	return id >= 1 && id <= highest;
 }
 
 int NetlinkSocket::dump_links(const std::function<void(const Link &)> &each) noexcept

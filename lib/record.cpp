@@ -4,12 +4,15 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
+#include <array>
+#include <optional>
 #include <map>
 #include <vector>
 
 #include <arpa/inet.h>
 
 #include "names.hpp"
+#include "sysctls.hpp"
 
 namespace lxcnet::detail {
 
@@ -130,12 +133,47 @@ bool parse_address(const std::vector<std::string_view> &words, Address &a)
 	}
 }
 
+/* "gw/weight/flags,gw/weight/flags[,...]": a multipath route's hops, two at least. */
+bool parse_hops(int family, std::string_view text, std::vector<Hop> &hops)
+{
+	size_t pos = 0;
+	while (pos <= text.size()) {
+		size_t end = text.find(',', pos);
+		if (end == std::string_view::npos)
+			end = text.size();
+		const std::string_view hop = text.substr(pos, end - pos);
+		const size_t a = hop.find('/');
+		const size_t b = a == std::string_view::npos ? a : hop.find('/', a + 1);
+		if (b == std::string_view::npos)
+			return false;
+		Hop h;
+		h.gateway = std::string(hop.substr(0, a));
+		if (!valid_ip(family, h.gateway, true) || !number(hop.substr(a + 1, b - a - 1), h.weight) || h.weight > 255 ||
+		    !number(hop.substr(b + 1), h.flags))
+			return false;
+		hops.push_back(std::move(h));
+		pos = end + 1;
+	}
+	return hops.size() >= 2;
+}
+
+std::string format_hops(const std::vector<Hop> &hops)
+{
+	std::string text;
+	for (const Hop &h : hops)
+		text += (text.empty() ? "" : ",") + h.gateway + "/" + std::to_string(h.weight) + "/" + std::to_string(h.flags);
+	return text;
+}
+
 bool parse_route(const std::vector<std::string_view> &words, Route &r)
 {
 	std::map<std::string, std::string, std::less<>> f;
-	if (!fields(words, f) || f.size() != 12)
+	/* hops is optional: only a multipath route has it, and records from before multipath routes had none. */
+	if (!fields(words, f) || f.size() != 12 + f.count("hops"))
 		return false;
 	try {
+		if (f.count("hops") && !parse_hops(f.at("family") == "10" ? AF_INET6 : AF_INET, f.at("hops"), r.hops))
+			return false;
 		if (!number(f.at("family"), r.family) || (r.family != AF_INET && r.family != AF_INET6))
 			return false;
 		r.dst = f.at("dst");
@@ -147,6 +185,22 @@ bool parse_route(const std::vector<std::string_view> &words, Route &r)
 		       number(f.at("metric"), r.metric) && number(f.at("mtu"), r.mtu) && number(f.at("nhflags"), r.nh_flags) &&
 		       valid_ip(r.family, r.dst, true) && valid_ip(r.family, r.gateway, true) &&
 		       valid_ip(r.family, r.prefsrc, true) && (!r.dst.empty() || r.dst_len == 0);
+	} catch (const std::out_of_range &) {
+		return false;
+	}
+}
+
+bool parse_neighbour(const std::vector<std::string_view> &words, Neighbour &n)
+{
+	std::map<std::string, std::string, std::less<>> f;
+	if (!fields(words, f) || f.size() != 4)
+		return false;
+	try {
+		if (!number(f.at("family"), n.family) || (n.family != AF_INET && n.family != AF_INET6))
+			return false;
+		n.dst = f.at("dst");
+		n.lladdr = f.at("lladdr");
+		return number(f.at("flags"), n.flags) && valid_ip(n.family, n.dst, false) && (n.lladdr.empty() || valid_mac(n.lladdr));
 	} catch (const std::out_of_range &) {
 		return false;
 	}
@@ -171,6 +225,33 @@ bool parse_identity(const std::vector<std::string_view> &words, Identity &id)
 	}
 }
 
+/* "sysctl ipv4 forwarding=1 rp_filter=2 ...": a family's values by name, each known name at most once. */
+template <size_t N>
+bool parse_sysctls(const std::vector<std::string_view> &words, bool ipv6, std::array<std::optional<int32_t>, N> &out)
+{
+	for (size_t i = 2; i < words.size(); i++) {
+		const size_t eq = words[i].find('=');
+		if (eq == std::string_view::npos)
+			return false;
+		const int at = sysctl_index(ipv6, words[i].substr(0, eq));
+		int32_t value = 0;
+		if (at < 0 || out[static_cast<size_t>(at)] || !number(words[i].substr(eq + 1), value))
+			return false;
+		out[static_cast<size_t>(at)] = value;
+	}
+	return true;
+}
+
+template <size_t N>
+std::string format_sysctls(const char *family, const std::array<SysctlName, N> &table, const std::array<std::optional<int32_t>, N> &values)
+{
+	std::string line;
+	for (size_t i = 0; i < N; i++)
+		if (values[i])
+			line += std::string(" ") + table[i].name + "=" + std::to_string(*values[i]);
+	return line.empty() ? line : std::string("\nsysctl ") + family + line;
+}
+
 } /* namespace */
 
 std::string format_record(const Record &r)
@@ -193,6 +274,8 @@ std::string format_record(const Record &r)
 		out += "\nidentity kind=" + escape(r.identity.kind) + " link=" + std::to_string(r.identity.link) +
 		       " link-host=" + (r.identity.link_on_host ? "1" : "0") + " perm=" + r.identity.perm_mac +
 		       " parent=" + escape(r.identity.parent);
+	out += format_sysctls("ipv4", ipv4_sysctls, h.sysctls.ipv4);
+	out += format_sysctls("ipv6", ipv6_sysctls, h.sysctls.ipv6);
 	for (const Address &a : h.addresses)
 		out += "\naddr family=" + std::to_string(a.family) + " local=" + a.local + " plen=" + std::to_string(a.prefixlen) +
 		       " peer=" + a.peer + " brd=" + a.broadcast + " label=" + escape(a.label) + " scope=" + std::to_string(a.scope) +
@@ -202,7 +285,11 @@ std::string format_record(const Record &r)
 		       " table=" + std::to_string(rt.table) + " proto=" + std::to_string(rt.protocol) +
 		       " scope=" + std::to_string(rt.scope) + " type=" + std::to_string(rt.type) +
 		       " metric=" + std::to_string(rt.metric) + " gw=" + rt.gateway + " src=" + rt.prefsrc +
-		       " mtu=" + std::to_string(rt.mtu) + " nhflags=" + std::to_string(rt.nh_flags);
+		       " mtu=" + std::to_string(rt.mtu) + " nhflags=" + std::to_string(rt.nh_flags) +
+		       (rt.hops.empty() ? std::string() : " hops=" + format_hops(rt.hops));
+	for (const Neighbour &n : h.neighbours)
+		out += "\nneigh family=" + std::to_string(n.family) + " dst=" + n.dst + " lladdr=" + n.lladdr +
+		       " flags=" + std::to_string(n.flags);
 	out += "\nend\n";
 	return out;
 }
@@ -212,6 +299,7 @@ int parse_record(std::string_view text, Record &out) noexcept
 	try {
 		Record r;
 		unsigned seen = 0; /* one bit per scalar key: each exactly once */
+		unsigned sysctl_lines = 0; /* one bit per family: each at most once */
 		bool ended = false;
 		size_t pos = 0;
 		bool first = true;
@@ -273,6 +361,14 @@ int parse_record(std::string_view text, Record &out) noexcept
 			} else if (key == "identity") {
 				/* Optional: records written before it was kept still load, and are followed as before. */
 				ok = !r.identity.known && parse_identity(words, r.identity);
+			} else if (key == "sysctl") {
+				/* Optional, like identity: a record without them restores none. */
+				const bool ipv6 = words.size() >= 2 && words[1] == "ipv6";
+				const unsigned bit = ipv6 ? 1u << 1 : 1u << 0;
+				ok = words.size() >= 3 && (ipv6 || words[1] == "ipv4") && !(sysctl_lines & bit) &&
+				     (ipv6 ? parse_sysctls(words, true, r.host.sysctls.ipv6)
+					   : parse_sysctls(words, false, r.host.sysctls.ipv4));
+				sysctl_lines |= bit;
 			} else if (key == "addr") {
 				Address a;
 				ok = parse_address(words, a);
@@ -281,6 +377,10 @@ int parse_record(std::string_view text, Record &out) noexcept
 				Route rt;
 				ok = parse_route(words, rt);
 				r.host.routes.push_back(std::move(rt));
+			} else if (key == "neigh") {
+				Neighbour n;
+				ok = parse_neighbour(words, n);
+				r.host.neighbours.push_back(std::move(n));
 			} else if (key == "end") {
 				ok = words.size() == 1;
 				ended = true;

@@ -11,12 +11,12 @@
 #include <fcntl.h>
 #include <net/if.h>
 
+#include "device_report.hpp"
 #include "identity.hpp"
 #include "link_io.hpp"
 #include "lxc.hpp"
 #include "mover.hpp"
 #include "netns_search.hpp"
-#include "record_status.hpp"
 #include "record_store.hpp"
 #include "rollback.hpp"
 
@@ -24,7 +24,7 @@ namespace lxcnet::detail {
 
 namespace {
 
-using Status = RecordStatus::Impl;
+using Status = DeviceReport::Impl;
 
 /* The record directories in the state directory, one per container or named namespace; lxcnet-cni's "cni" is not one. */
 int record_keys(int state_dir, std::vector<std::string> &out) noexcept
@@ -71,13 +71,11 @@ struct Found {
 	std::string why;
 };
 
-} /* namespace */
-
 class Recovery final {
 public:
 	Recovery(const Options &options, bool act) : options_(options), act_(act) {}
 
-	std::vector<RecordStatus> run(const std::string &only_key);
+	std::vector<DeviceReport> run(const std::string &only_key);
 
 private:
 	void recover_key(const std::string &key);
@@ -90,7 +88,7 @@ private:
 	void act(const std::string &key, RecordStore &store, const RecordStore::Entry &entry, const Found &found, Status &status);
 	void restore(RecordStore &store, const Record &record, const Link &home, Status &status);
 	static void fail(Status &status, int errnum, const std::string &why);
-	void add(Status status) { results_.push_back(RecordStatus(std::make_shared<const Status>(std::move(status)))); }
+	void add(Status status) { results_.push_back(ReportAccess::make(std::move(status))); }
 
 	Options options_;
 	bool act_;
@@ -100,17 +98,17 @@ private:
 	std::optional<std::vector<Link>> host_links_; /* dumped once, again after anything changed the host's links */
 	std::map<std::tuple<dev_t, ino_t, uint64_t>, Namespace> namespaces_;
 	std::map<std::pair<std::string, std::string>, std::optional<NsId>> containers_; /* (name, lxcpath): its namespace now */
-	std::vector<RecordStatus> results_;
+	std::vector<DeviceReport> results_;
 };
 
 void Recovery::fail(Status &status, int errnum, const std::string &why)
 {
-	status.action = RecoveryAction::failed;
+	status.action = Action::failed;
 	status.error = errnum;
 	status.message = why;
 }
 
-std::vector<RecordStatus> Recovery::run(const std::string &only_key)
+std::vector<DeviceReport> Recovery::run(const std::string &only_key)
 {
 	const std::string what = act_ ? "recover" : "list the records";
 	if (int r = lock_.acquire(options_.state_dir, false); r == -ENOENT)
@@ -147,7 +145,7 @@ void Recovery::recover_key(const std::string &key)
 		status.record = lock_.path() + "/" + key;
 		fail(status, -r, "cannot read the records in " + status.record + ": " + errno_text(-r));
 		if (!act_)
-			status.action = RecoveryAction::none;
+			status.action = Action::none;
 		add(std::move(status));
 		return;
 	}
@@ -172,7 +170,7 @@ void Recovery::recover_key(const std::string &key)
 		status.record = store.path() + "/" + file;
 		status.error = EBADMSG;
 		status.message = "the record cannot be read: look at it, return its device by name, and remove it";
-		status.action = act_ ? RecoveryAction::failed : RecoveryAction::none;
+		status.action = act_ ? Action::failed : Action::none;
 		add(std::move(status));
 	}
 }
@@ -289,6 +287,12 @@ Found Recovery::look_on_host(const Record &record)
 			    record.host.name + " and recover again";
 		return found;
 	}
+	if (record.identity.known && record.identity.kind.empty()) {
+		/* Hardware is never destroyed with a namespace: the kernel hands it to the initial one from a workqueue. */
+		found.why = "a physical device, nowhere to be seen: on its way back to the initial namespace (which may not be this "
+			    "one), or unplugged; its record is kept";
+		return found;
+	}
 	found.state = DeviceState::gone;
 	found.why = "no longer exists (destroyed with its namespace, or deleted)";
 	return found;
@@ -309,7 +313,7 @@ void Recovery::act(const std::string &key, RecordStore &store, const RecordStore
 			mover.share_lock(lock_);
 			const Returned returned = mover.return_lent(entry);
 			host_links_.reset();
-			status.action = RecoveryAction::returned;
+			status.action = Action::returned;
 			status.host_name = returned.host_name;
 			status.message = "returned from the namespace held at " + found.netns->where;
 		} catch (const Error &e) {
@@ -322,12 +326,14 @@ void Recovery::act(const std::string &key, RecordStore &store, const RecordStore
 	case DeviceState::gone:
 		if (int r = store.remove(entry.record); r < 0)
 			return fail(status, -r, "no longer exists, but its record cannot be removed: " + errno_text(-r));
-		status.action = RecoveryAction::retired;
+		status.action = Action::retired;
 		status.message += "; its record is retired";
 		return;
 	case DeviceState::mismatch:
 	case DeviceState::unknown:
-		return fail(status, status.error ? status.error : EIO, status.message + "; the record is kept");
+		if (!status.error)
+			return; /* nothing went wrong: there is just nothing to do yet */
+		return fail(status, status.error, status.message + "; the record is kept");
 	}
 }
 
@@ -352,16 +358,21 @@ void Recovery::restore(RecordStore &store, const Record &record, const Link &hom
 	Link now;
 	if (int r = host_.get_link(home.ifindex, {}, now); r < 0)
 		return fail(status, -r, "lost " + want + " on the host after renaming it" + detail_of(host_) + "; the record is kept");
+	/* Nothing says when it came home or whether its addresses were checked since: they run DAD. */
+	LinkState ready = record.host;
+	take_dad_state(ready.addresses, {});
 	std::string step;
-	if (int r = apply(host_, now, record.host, step); r < 0)
+	if (int r = apply(host_, host_netns_.get(), now, ready, step); r < 0)
 		return fail(status, -r, want + " is back under its name, but " + step + " failed" + detail_of(host_) + "; the record is kept");
 	(void)store.remove(record);
-	status.action = RecoveryAction::restored;
+	status.action = Action::restored;
 	status.message = found_as == want ? "on the host; its configuration is restored"
 					  : "found on the host as " + found_as + "; its name and configuration are restored";
 }
 
-std::vector<RecordStatus> recover_records(const Options &options, const std::string &only_key, bool act)
+} /* namespace */
+
+std::vector<DeviceReport> recover_records(const Options &options, const std::string &only_key, bool act)
 {
 	return Recovery(options, act).run(only_key);
 }
@@ -370,12 +381,12 @@ std::vector<RecordStatus> recover_records(const Options &options, const std::str
 
 namespace lxcnet {
 
-std::vector<RecordStatus> recover(const Options &options)
+std::vector<DeviceReport> recover(const Options &options)
 {
 	return detail::recover_records(options, {}, true);
 }
 
-std::vector<RecordStatus> list_records(const Options &options)
+std::vector<DeviceReport> list_records(const Options &options)
 {
 	return detail::recover_records(options, {}, false);
 }

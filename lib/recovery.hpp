@@ -15,6 +15,6 @@ namespace lxcnet::detail {
  * Holds the state directory's lock throughout. Throws Error only if the
  * state directory cannot be locked or listed.
  */
-std::vector<RecordStatus> recover_records(const Options &options, const std::string &only_key, bool act);
+std::vector<DeviceReport> recover_records(const Options &options, const std::string &only_key, bool act);
 
 } /* namespace lxcnet::detail */

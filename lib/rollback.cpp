@@ -41,7 +41,7 @@ Undone move_back(const Side &from, const Link &link, const Side &to, const LinkS
 		undone.step = "find " + state.name + " " + to.where;
 		return undone;
 	}
-	if ((undone.error = apply(to.sock, home, state, undone.step)) < 0)
+	if ((undone.error = apply(to.sock, to.netns, home, state, undone.step)) < 0)
 		undone.step += std::string(" ") + to.where + detail_of(to.sock);
 	return undone;
 }

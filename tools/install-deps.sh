@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
 	# build
 	meson ninja-build g++ pkg-config
+	# the man page
+	scdoc
 	# the library's dependencies
 	lxc lxc-dev libnl-3-dev libnl-route-3-dev
 	# the Python module (Debian's interpreter, where python3-lxc lives)

@@ -3,7 +3,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <getopt.h>
+#include <strings.h>
+#include <unistd.h>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 
 #include "json.hpp"
 #include "printable.hpp"
+#include "privilege.hpp"
 
 namespace {
 
@@ -24,11 +28,13 @@ using lxcnet::detail::printable;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
-const char usage[] =
+const char short_usage[] =
 	"Usage: lxcnet-device -n NAME [-P LXCPATH] [OPTIONS] add DEV [DST]\n"
 	"       lxcnet-device -n NAME [-P LXCPATH] [OPTIONS] del DEV [DST]\n"
 	"       lxcnet-device -n NAME [-P LXCPATH] [--json] list\n"
-	"       lxcnet-device hook          (as lxc.hook.stop, with lxc.hook.version = 1)\n"
+	"       lxcnet-device hook          (as lxc.hook.stop, with lxc.hook.version = 1)\n";
+
+const char usage_details[] =
 	"\n"
 	"Moves network interfaces into (add) and out of (del) a running container,\n"
 	"with their addresses, routes and admin state; a DEV with a '/' in it is a\n"
@@ -38,23 +44,39 @@ const char usage[] =
 	"  -n, --name=NAME          container name\n"
 	"  -P, --lxcpath=LXCPATH    container path (default: liblxc's)\n"
 	"  -o, --logfile=FILE       liblxc log file\n"
-	"  -l, --logpriority=LEVEL  liblxc log priority\n"
+	"  -l, --logpriority=LEVEL  liblxc log priority (TRACE DEBUG INFO NOTICE WARN ERROR CRIT ALERT FATAL)\n"
+	"      --rcfile=FILE        load the container's configuration from FILE\n"
 	"  -q, --quiet              no error message on stderr\n"
-	"      --json               print the result or error as JSON on stdout\n"
+	"      --json               print the result or error as JSON on stdout (nothing on stderr)\n"
 	"      --no-preserve        liblxc's bare move: no configuration carried, no record\n"
-	"  -h, --help               this text\n"
-	"      --version            the version\n";
+	"      --state-dir=DIR      lxcnet's record directory (default: $LXCNET_STATE_DIR, else /run/lxcnet)\n"
+	"  -h, -?, --help           this text\n"
+	"      --usage              the usage lines only\n"
+	"      --version            the version\n"
+	"\n"
+	"Exit status: 0 success, 1 failure, 2 a mistake on the command line.\n"
+	"DEV may be a device's name or one of its altnames; DST is at most 15 bytes.\n";
 
 struct Args {
 	std::string name;
 	std::string lxcpath;
 	std::string logfile;
 	std::string logpriority;
+	std::string rcfile;
+	std::string state_dir;
 	bool quiet = false;
 	bool json = false;
 	bool preserve = true;
 	std::vector<std::string> words;
 };
+
+lxcnet::Options options_of(const Args &args)
+{
+	lxcnet::Options options;
+	options.preserve = args.preserve;
+	options.state_dir = args.state_dir;
+	return options;
+}
 
 /* "ENODEV" for 19: what scripts match on. */
 const char *errno_name(int errnum)
@@ -63,21 +85,45 @@ const char *errno_name(int errnum)
 	return name ? name : "";
 }
 
+/*
+ * The cause, in words, for the end of a human line. The library's what()
+ * ends with libc's text for the errno; for the two errnos lxcnet gives its
+ * own meaning, that text misleads ("No such process" for a container that is
+ * not running, "Stale file handle" for a device that is not the one lent),
+ * and the library has already said the cause in words before it.
+ */
+std::string in_words(const lxcnet::Error &e)
+{
+	std::string text = e.what();
+	const int errnum = e.code().value();
+	const std::string libc = ": " + e.code().message();
+	if ((errnum == ESRCH || errnum == ESTALE) && text.size() > libc.size() &&
+	    text.compare(text.size() - libc.size(), libc.size(), libc) == 0)
+		text.erase(text.size() - libc.size());
+	return text;
+}
+
 class Cli {
 public:
 	explicit Cli(const Args &args) : args_(args) {}
 
+	/*
+	 * One line on stderr, or with --json one object on stdout and nothing on
+	 * stderr. message names the container itself when it is about one.
+	 */
 	int fail(int code, const std::string &message, int errnum = 0) const
 	{
 		if (args_.json)
 			std::cout << "{\"ok\":false,\"errno\":" << errnum << ",\"error\":" << json_string(errno_name(errnum))
-				  << ",\"message\":" << json_string(message) << "}\n";
-		if (!args_.quiet)
-			std::cerr << "lxcnet-device: " << (args_.name.empty() ? "" : printable(args_.name) + ": ") << printable(message) << "\n";
+				  << (code == exit_usage ? ",\"usage\":true" : "") << ",\"message\":" << json_string(message) << "}\n";
+		else if (!args_.quiet)
+			std::cerr << "lxcnet-device: " << printable(message) << "\n";
 		return code;
 	}
 
-	int fail(const lxcnet::Error &e) const { return fail(exit_failure, e.what(), e.code().value()); }
+	int fail(const lxcnet::Error &e) const { return fail(exit_failure, in_words(e), e.code().value()); }
+
+	int usage_error(const std::string &message) const { return fail(exit_usage, message + "; try --help", EINVAL); }
 
 	int succeed(const std::string &action, const std::string &dev, const std::string &dst, const char *kind) const
 	{
@@ -92,6 +138,32 @@ private:
 	const Args &args_;
 };
 
+/* The container as liblxc opens it, with --rcfile's configuration in place of its own, as lxc-device loads it. */
+std::unique_ptr<lxc_container, decltype(&lxc_container_put)> open_container(const Args &args, std::string &problem, int &errnum)
+{
+	std::unique_ptr<lxc_container, decltype(&lxc_container_put)> c(
+		lxc_container_new(args.name.c_str(), args.lxcpath.empty() ? nullptr : args.lxcpath.c_str()), lxc_container_put);
+	if (!c) {
+		problem = "liblxc cannot open the container " + args.name;
+		errnum = ESRCH;
+		/* liblxc takes a lock under /run/lxc even to look: without privileges that is what fails. */
+		if (const std::string missing = lxcnet::detail::missing_privileges(); !missing.empty())
+			problem += ": " + missing, errnum = EPERM;
+		return c;
+	}
+	if (!args.rcfile.empty()) {
+		c->clear_config(c.get());
+		if (!c->load_config(c.get(), args.rcfile.c_str())) {
+			const int why = ::access(args.rcfile.c_str(), R_OK) == 0 ? EINVAL : errno;
+			problem = "cannot load the configuration file " + args.rcfile + " for " + args.name + ": " +
+				  (why == EINVAL ? "liblxc does not accept it (see its log, -o FILE -l DEBUG)" : std::strerror(why));
+			errnum = why;
+			c.reset();
+		}
+	}
+	return c;
+}
+
 /*
  * Interface names cannot contain '/', device nodes are paths: so the word
  * itself says which it is, with no guess from what exists (lxc-device looked
@@ -104,30 +176,59 @@ bool is_device_node(const std::string &dev)
 
 int device_node(const Args &args, const Cli &cli, bool add, const std::string &src, const std::string &dst)
 {
-	std::unique_ptr<lxc_container, decltype(&lxc_container_put)> c(
-		lxc_container_new(args.name.c_str(), args.lxcpath.empty() ? nullptr : args.lxcpath.c_str()), lxc_container_put);
+	const std::string what = std::string(add ? "add device node " : "remove device node ") + src + (add ? " to " : " from ") + args.name;
+	std::string problem;
+	int errnum = 0;
+	auto c = open_container(args, problem, errnum);
 	if (!c)
-		return cli.fail(exit_failure, "cannot open the container", ENOMEM);
-	if (!c->is_running(c.get()))
-		return cli.fail(exit_failure, "the container is not running", ESRCH);
+		return cli.fail(exit_failure, what + ": " + problem, errnum);
+	/* The same words as for a network device: undefined, not allowed, or stopped. */
+	if (!c->is_defined(c.get()))
+		return cli.fail(exit_failure, what + ": no container named " + args.name + " in " + c->config_path, ESRCH);
+	if (!c->is_running(c.get())) {
+		/* liblxc answers "not running" to a caller it will not talk to. */
+		if (const std::string missing = lxcnet::detail::missing_privileges(); !missing.empty())
+			return cli.fail(exit_failure, what + ": cannot reach the container's init: " + missing, EPERM);
+		return cli.fail(exit_failure, what + ": the container is not running", ESRCH);
+	}
 	const char *d = dst.empty() ? nullptr : dst.c_str();
 	errno = 0;
 	bool ok = add ? c->add_device_node(c.get(), src.c_str(), d) : c->remove_device_node(c.get(), src.c_str(), d);
 	if (!ok) {
-		int errnum = errno ? errno : ENODEV;
-		return cli.fail(exit_failure, std::string(add ? "add" : "remove") + " device node " + src +
-			": liblxc refused (see its log, -o FILE -l DEBUG)", errnum);
+		const int why = errno ? errno : ENODEV;
+		return cli.fail(exit_failure, what + ": liblxc refused (see its log, -o FILE -l DEBUG)", why);
 	}
 	return cli.succeed(add ? "add" : "del", src, dst.empty() ? src : dst, "device-node");
 }
 
+/*
+ * LXC runs a stop hook in one of two ways. With lxc.hook.version = 1 the
+ * container's network namespace is in $LXC_NET_NS and nothing follows the
+ * command. With version 0 (LXC's default) it appends NAME SECTION TYPE and
+ * one TYPE:PATH word per namespace of the container, "net:/proc/PID/fd/N"
+ * among them (lxc.container.conf(5), lxc.hook.stop). Both are taken.
+ */
 int run_hook(Args &args, const Cli &cli)
 {
 	const char *name = std::getenv("LXC_NAME");
 	const char *netns = std::getenv("LXC_NET_NS");
 	const char *config = std::getenv("LXC_CONFIG_FILE");
+	std::string netns_word;
+	if (args.words.size() > 1) {
+		if (args.words.size() < 4)
+			return cli.usage_error("hook: LXC passes NAME SECTION TYPE and the namespaces (lxc.hook.version = 0), or nothing (version 1)");
+		if (args.words[3] != "stop")
+			return cli.usage_error("hook: this is a stop hook, not a " + args.words[3] + " hook (lxc.hook." + args.words[3] + ")");
+		for (size_t i = 4; i < args.words.size(); i++)
+			if (args.words[i].rfind("net:", 0) == 0)
+				netns_word = args.words[i].substr(4);
+		if (netns_word.empty())
+			return cli.fail(exit_usage, "hook: LXC passed no net:PATH argument, so the container has no network namespace of its own", EINVAL);
+		name = args.words[1].c_str();
+		netns = netns_word.c_str();
+	}
 	if (!name || !netns)
-		return cli.fail(exit_usage, "hook: LXC_NAME and LXC_NET_NS are not set; run it as lxc.hook.stop with lxc.hook.version = 1", EINVAL);
+		return cli.fail(exit_usage, "hook: LXC_NAME and LXC_NET_NS are not set; run it as lxc.hook.stop", EINVAL);
 	args.name = name;
 	if (args.lxcpath.empty() && config) {
 		/* LXC_CONFIG_FILE is <lxcpath>/<name>/config. */
@@ -137,9 +238,17 @@ int run_hook(Args &args, const Cli &cli)
 	}
 	try {
 		lxcnet::Container box(args.name, args.lxcpath);
-		lxcnet::Options options;
-		options.preserve = args.preserve;
-		for (const auto &r : box.detach_all_from(netns, options))
+		const auto returned = box.detach_all_from(netns, options_of(args));
+		if (args.json) {
+			std::cout << "{\"ok\":true,\"action\":\"hook\",\"container\":" << json_string(args.name) << ",\"returned\":[";
+			for (size_t i = 0; i < returned.size(); i++)
+				std::cout << (i ? "," : "") << "{\"device\":" << json_string(returned[i].container_name)
+					  << ",\"host_name\":" << json_string(returned[i].host_name)
+					  << ",\"fallback_name\":" << (returned[i].fallback_name ? "true" : "false") << "}";
+			std::cout << "]}\n";
+			return 0;
+		}
+		for (const auto &r : returned)
 			std::cout << "lxcnet-device: " << printable(args.name) << ": returned " << printable(r.container_name)
 				  << " to the host as " << printable(r.host_name) << (r.fallback_name ? " (its original name was taken)" : "") << "\n";
 		return 0;
@@ -152,22 +261,40 @@ int run(Args &args)
 {
 	Cli cli(args);
 	if (args.words.empty())
-		return cli.fail(exit_usage, "no command given (add, del, list or hook); try --help", EINVAL);
+		return cli.usage_error("no command given (add, del or list)");
 	const std::string &verb = args.words[0];
 	if (verb == "hook")
 		return run_hook(args, cli);
-	if (args.name.empty())
-		return cli.fail(exit_usage, "-n NAME is required; try --help", EINVAL);
-
+	/* Verbs match exactly: lxc-device took "a" or even "" for add. */
+	if (verb != "add" && verb != "del" && verb != "list")
+		return cli.usage_error("unknown command '" + verb + "' (add, del or list)");
 	const size_t arity = args.words.size() - 1;
+	if (verb == "list" && arity > 0)
+		return cli.usage_error("list takes no arguments, got '" + args.words[1] + "'");
+	if (verb != "list" && arity == 0)
+		return cli.usage_error(verb + " needs DEV: " + verb + " DEV [DST]");
+	if (verb != "list" && arity > 2)
+		return cli.usage_error("too many arguments for " + verb + ": '" + args.words[3] + "' after DEV and DST");
+	/* Omitted keeps the name; given but empty is a mistake, as in the C API. */
+	if (arity == 2 && args.words[2].empty())
+		return cli.usage_error(verb + " " + args.words[1] + ": DST is empty; leave it out to keep the name");
+	if (args.name.empty())
+		return cli.usage_error("-n NAME is required");
+
+	/* With --rcfile, liblxc's container is opened here, so that the configuration is that file's. */
+	std::unique_ptr<lxc_container, decltype(&lxc_container_put)> configured(nullptr, lxc_container_put);
+	if (!args.rcfile.empty()) {
+		std::string problem;
+		int errnum = 0;
+		if (!(configured = open_container(args, problem, errnum)))
+			return cli.fail(exit_failure, problem, errnum);
+	}
 	try {
-		lxcnet::Options options;
-		options.preserve = args.preserve;
-		if (verb == "list" && arity == 0) {
-			lxcnet::Container box(args.name, args.lxcpath);
+		lxcnet::Container box = configured ? lxcnet::Container(configured.get()) : lxcnet::Container(args.name, args.lxcpath);
+		if (verb == "list") {
 			auto names = box.interfaces();
 			if (args.json) {
-				std::cout << "{\"container\":" << json_string(args.name) << ",\"interfaces\":[";
+				std::cout << "{\"ok\":true,\"action\":\"list\",\"container\":" << json_string(args.name) << ",\"interfaces\":[";
 				for (size_t i = 0; i < names.size(); i++)
 					std::cout << (i ? "," : "") << json_string(names[i]);
 				std::cout << "]}\n";
@@ -178,78 +305,122 @@ int run(Args &args)
 			}
 			return 0;
 		}
-		/* Verbs match exactly: lxc-device took "a" or even "" for add. */
-		if ((verb == "add" || verb == "del") && (arity == 1 || arity == 2)) {
-			const std::string &dev = args.words[1];
-			const std::string dst = arity == 2 ? args.words[2] : "";
-			/* Omitted keeps the name; given but empty is a bad name, as in the C API. */
-			if (arity == 2 && dst.empty())
-				return cli.fail(exit_failure, verb + " " + dev + ": empty destination name", EINVAL);
-			lxcnet::Container box(args.name, args.lxcpath);
-			if (is_device_node(dev))
-				return device_node(args, cli, verb == "add", dev, dst);
-			if (verb == "add") {
-				box.attach_interface(dev, dst, options);
-				return cli.succeed("add", dev, dst.empty() ? dev : dst, "network");
-			}
-			box.detach_interface(dev, dst, options);
-			return cli.succeed("del", dev, dst, "network");
+		const std::string &dev = args.words[1];
+		const std::string dst = arity == 2 ? args.words[2] : "";
+		if (is_device_node(dev))
+			return device_node(args, cli, verb == "add", dev, dst);
+		if (verb == "add") {
+			box.attach_interface(dev, dst, options_of(args));
+			return cli.succeed("add", dev, dst.empty() ? dev : dst, "network");
 		}
+		box.detach_interface(dev, dst, options_of(args));
+		return cli.succeed("del", dev, dst, "network");
 	} catch (const lxcnet::Error &e) {
 		return cli.fail(e);
 	}
-	return cli.fail(exit_usage, "unknown command or wrong number of arguments: '" + verb + "' (add DEV [DST], del DEV [DST], list, hook); try --help", EINVAL);
+}
+
+/* liblxc's log priorities: lxc_log_init() takes any other word silently, so it is checked here. */
+bool known_log_priority(const std::string &level)
+{
+	for (const char *known : {"TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "ERROR", "CRIT", "ALERT", "FATAL"})
+		if (strcasecmp(level.c_str(), known) == 0)
+			return true;
+	return false;
+}
+
+/* liblxc's log as -o and -l ask; an unusable one is an error, never silently no log. */
+int open_log(const Args &args, const Cli &cli)
+{
+	if (!args.logpriority.empty() && !known_log_priority(args.logpriority))
+		return cli.usage_error("unknown log priority '" + args.logpriority + "' (TRACE DEBUG INFO NOTICE WARN ERROR CRIT ALERT FATAL)");
+	if (args.logfile.empty())
+		return 0; /* liblxc logs nowhere without a file: a priority alone changes nothing, as with lxc-device */
+	/* liblxc reports no failure to open its file: opening it first gives the reason in words. */
+	const int fd = ::open(args.logfile.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cli.fail(exit_failure, "cannot open the log file " + args.logfile + ": " + std::strerror(errno), errno);
+	::close(fd);
+	lxc_log log{};
+	log.name = args.name.empty() ? nullptr : args.name.c_str();
+	log.lxcpath = args.lxcpath.empty() ? nullptr : args.lxcpath.c_str();
+	log.file = args.logfile.c_str();
+	log.level = args.logpriority.empty() ? nullptr : args.logpriority.c_str();
+	log.prefix = "lxcnet-device";
+	log.quiet = args.quiet;
+	if (lxc_log_init(&log) != 0)
+		return cli.fail(exit_failure, "liblxc cannot log to " + args.logfile, EIO);
+	return 0;
 }
 
 } /* namespace */
 
 int main(int argc, char **argv)
 {
-	enum { opt_json = 256, opt_no_preserve, opt_version };
+	enum { opt_json = 256, opt_no_preserve, opt_version, opt_usage, opt_rcfile, opt_state_dir };
 	static const option long_options[] = {
 		{"name", required_argument, nullptr, 'n'},
 		{"lxcpath", required_argument, nullptr, 'P'},
 		{"logfile", required_argument, nullptr, 'o'},
 		{"logpriority", required_argument, nullptr, 'l'},
+		{"rcfile", required_argument, nullptr, opt_rcfile},
+		{"state-dir", required_argument, nullptr, opt_state_dir},
 		{"quiet", no_argument, nullptr, 'q'},
 		{"json", no_argument, nullptr, opt_json},
 		{"no-preserve", no_argument, nullptr, opt_no_preserve},
 		{"help", no_argument, nullptr, 'h'},
+		{"usage", no_argument, nullptr, opt_usage},
 		{"version", no_argument, nullptr, opt_version},
 		{},
 	};
 	Args args;
+	/* Scanned first, so that a mistake on the command line is reported in JSON when --json is anywhere on it. */
+	for (int i = 1; i < argc && std::strcmp(argv[i], "--") != 0; i++)
+		args.json |= std::strcmp(argv[i], "--json") == 0;
+	const Cli cli(args);
+	std::string mistake;
 	int c;
+	opterr = 0; /* getopt's own messages are not one line each with the verb's words: ours are */
 	/* Options may follow the verb, as with lxc-device; "--" ends them for a DEV that starts with '-'. */
-	while ((c = getopt_long(argc, argv, "n:P:o:l:qh", long_options, nullptr)) != -1) {
+	while ((c = getopt_long(argc, argv, ":n:P:o:l:qh", long_options, nullptr)) != -1) {
 		switch (c) {
 		case 'n': args.name = optarg; break;
 		case 'P': args.lxcpath = optarg; break;
 		case 'o': args.logfile = optarg; break;
 		case 'l': args.logpriority = optarg; break;
+		case opt_rcfile: args.rcfile = optarg; break;
+		case opt_state_dir:
+			if (!*optarg && mistake.empty())
+				mistake = "--state-dir needs a directory";
+			args.state_dir = optarg;
+			break;
 		case 'q': args.quiet = true; break;
 		case opt_json: args.json = true; break;
 		case opt_no_preserve: args.preserve = false; break;
-		case 'h': std::cout << usage; return 0;
+		case 'h': std::cout << short_usage << usage_details; return 0;
+		case opt_usage: std::cout << short_usage; return 0;
 		case opt_version: std::cout << "lxcnet-device " LXCNET_VERSION "\n"; return 0;
-		default: std::cerr << "Try 'lxcnet-device --help'.\n"; return exit_usage;
+		case ':':
+			if (mistake.empty())
+				mistake = "option " + std::string(argv[optind - 1]) + " needs a value";
+			break;
+		default:
+			/* "-?" is lxc's spelling of --help; any other unknown option comes here too. */
+			if (optopt == '?') {
+				std::cout << short_usage << usage_details;
+				return 0;
+			}
+			if (mistake.empty())
+				mistake = optopt ? "unknown option -" + std::string(1, static_cast<char>(optopt))
+						 : "unknown option " + std::string(argv[optind - 1]);
+			break;
 		}
 	}
+	if (!mistake.empty())
+		return cli.usage_error(mistake);
 	for (int i = optind; i < argc; i++)
 		args.words.emplace_back(argv[i]);
-
-	if (!args.logfile.empty() || !args.logpriority.empty()) {
-		lxc_log log{};
-		log.name = args.name.empty() ? nullptr : args.name.c_str();
-		log.lxcpath = args.lxcpath.empty() ? nullptr : args.lxcpath.c_str();
-		log.file = args.logfile.empty() ? nullptr : args.logfile.c_str();
-		log.level = args.logpriority.empty() ? nullptr : args.logpriority.c_str();
-		log.prefix = "lxcnet-device";
-		log.quiet = args.quiet;
-		if (lxc_log_init(&log) != 0) {
-			std::cerr << "lxcnet-device: cannot open log " << printable(args.logfile) << "\n";
-			return exit_usage;
-		}
-	}
+	if (int r = open_log(args, cli); r != 0)
+		return r;
 	return run(args);
 }

@@ -58,6 +58,15 @@ public:
 	void detach_interface(const std::string &dev, const std::string &dst = {}, const Options &options = {});
 
 	/**
+	 * \brief detach_interface(), saying where the device went.
+	 *
+	 * The report's host_name() is the name lxcnet chose (the recorded one for
+	 * a nameless detach); record() the record it followed, if any.
+	 * \throws lxcnet::Error as detach_interface()
+	 */
+	DeviceReport detach(const std::string &dev, const std::string &dst = {}, const Options &options = {});
+
+	/**
 	 * \brief Returns every device lxcnet attached to this container to the host.
 	 *
 	 * Each comes home under its original name and configuration. A device
@@ -79,11 +88,25 @@ public:
 	std::vector<Returned> detach_all_from(const std::string &netns_path, const Options &options = {});
 
 	/**
+	 * \brief detach_all(), reporting every device instead of throwing on the first that failed.
+	 *
+	 * One report per record: returned (with its host name), retired (the
+	 * device no longer exists), none (already home, or lent into an earlier
+	 * namespace of the container: kept for recover()), or failed (error()
+	 * and message() say why; the device stays and so does its record).
+	 * \throws lxcnet::Error only if the container or its records cannot be reached at all
+	 */
+	std::vector<DeviceReport> detach_each(const Options &options = {});
+
+	/** \brief detach_each() for LXC's stop hook, as detach_all_from(). */
+	std::vector<DeviceReport> detach_each_from(const std::string &netns_path, const Options &options = {});
+
+	/**
 	 * \brief lxcnet::recover() for this container's records alone.
 	 *
 	 * Works whether or not the container runs, or still exists.
 	 */
-	std::vector<RecordStatus> recover(const Options &options = {});
+	std::vector<DeviceReport> recover(const Options &options = {});
 
 	/** \brief Names of the network links inside the container. \throws lxcnet::Error (ESRCH) */
 	std::vector<std::string> interfaces() const;

@@ -35,6 +35,10 @@ public:
 	void attach_interface(const std::string &dev, const std::string &dst = {}, const Options &options = {});
 	/** As Container::detach_interface(). */
 	void detach_interface(const std::string &dev, const std::string &dst = {}, const Options &options = {});
+	/** As Container::detach(). */
+	DeviceReport detach(const std::string &dev, const std::string &dst = {}, const Options &options = {});
+	/** As Container::detach_each(). */
+	std::vector<DeviceReport> detach_each(const Options &options = {});
 	/** As Container::detach_all(). */
 	std::vector<Returned> detach_all(const Options &options = {});
 	/** Names of the links inside. */
@@ -56,7 +60,7 @@ public:
 	 * the initial namespace is given its name and configuration again, and
 	 * the record of a virtual one destroyed with the namespace is retired.
 	 */
-	static std::vector<RecordStatus> recover(const std::string &id, const Options &options = {});
+	static std::vector<DeviceReport> recover(const std::string &id, const Options &options = {});
 
 private:
 	struct Impl;

@@ -35,7 +35,7 @@ from typing import NamedTuple as _NamedTuple
 from . import _lxcnet
 
 __version__ = _lxcnet.__version__
-__all__ = ["Container", "Error", "Returned"]
+__all__ = ["Container", "Error", "NetworkNamespace", "Returned"]
 
 
 class Error(OSError):
@@ -151,8 +151,19 @@ def _bytes(value, what):
         return value.encode("utf-8", "surrogatepass")
 
 
-def _optional_bytes(value, what):
-    return b"" if value is None else _bytes(value, what)
+def _destination(value, what, dev):
+    """dst as bytes: None (or omitted) keeps or restores the name, b"" says so to the library.
+
+    An empty str is a mistake, not a second spelling of None: it is refused
+    with EINVAL like every other bad name, before anything moves.
+    """
+    if value is None:
+        return b""
+    if value == "":
+        exc = Error(_errno.EINVAL, f"{what} for {dev} is an empty name; omit it or pass None to keep the name")
+        exc.device = dev
+        raise exc
+    return _bytes(value, what)
 
 
 def _from_lxc(container, lxcpath):
@@ -217,7 +228,9 @@ class Container:
     def attach_interface(self, dev, dst=None, preserve=True):
         """Move the host's network device dev into the container as dst.
 
-        dst is the name inside the container; None keeps dev's name. A
+        dst is the name inside the container; None (or leaving it out)
+        keeps dev's name, and "" is refused (EINVAL). dev may be the
+        device's name or one of its altnames (up to 127 bytes). A
         name lxcnet gives is text: dst may not hold control characters
         (U+0000-U+001F, U+007F-U+009F) or lone surrogates. dev, an existing
         device, may have any name the kernel allows. With
@@ -231,13 +244,13 @@ class Container:
         FileExistsError (dst taken inside), EINVAL (bad name, or a device the
         kernel will not move), ESRCH / ProcessLookupError (not running).
         """
-        self._box.attach(_bytes(dev, "dev"), _optional_bytes(dst, "dst"), bool(preserve))
+        self._box.attach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
 
     def detach_interface(self, dev, dst=None, preserve=True):
         """Move the container's network device dev back to the host as dst.
 
         "The host" is the calling thread's network namespace. dst is held
-        to the same rules as attach_interface's. dst None means
+        to the same rules as attach_interface's ("" is EINVAL). dst None means
         the name the device had before lxcnet attached it (or dev for a device
         lxcnet did not attach); with preserve the device gets back the MTU,
         MAC, alias, admin state, addresses and routes it had on the host.
@@ -247,7 +260,7 @@ class Container:
         inside), EINVAL, ESRCH / ProcessLookupError, ESTALE (the record no
         longer matches: pass dst to detach anyway).
         """
-        self._box.detach(_bytes(dev, "dev"), _optional_bytes(dst, "dst"), bool(preserve))
+        self._box.detach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
 
     def detach_all(self, preserve=True):
         """Return every device lxcnet attached to this container to the host.
@@ -260,6 +273,18 @@ class Container:
         """
         return [Returned(*r) for r in self._box.detach_all(bool(preserve))]
 
+    def detach_all_from(self, netns_path, preserve=True):
+        """detach_all() for a stop hook, where the container's init is gone.
+
+        netns_path is the container's network namespace as LXC passes it to
+        an lxc.hook.stop in $LXC_NET_NS (lxc.hook.version = 1). The namespace
+        dies after the hook, so a device whose original name is taken on the
+        host comes home under the fallback name "lxn<ifindex>" (fallback_name
+        True in its Returned) instead of staying behind. Returns the list of
+        Returned, as detach_all() does.
+        """
+        return [Returned(*r) for r in self._box.detach_all_from(_os.fsencode(netns_path), bool(preserve))]
+
     def interfaces(self):
         """Names of the network links inside the container, as a list of str.
 
@@ -270,3 +295,71 @@ class Container:
         Raises ProcessLookupError (errno ESRCH) if the container is not running.
         """
         return self._box.interfaces()
+
+
+class NetworkNamespace:
+    """A network namespace named by a file rather than by a container.
+
+    For a namespace made with `ip netns add NAME` (path /run/netns/NAME), a
+    CNI runtime's CNI_NETNS, or /proc/PID/ns/net:
+
+        >>> ns = lxcnet.NetworkNamespace("/run/netns/blue", "blue")
+        >>> ns.attach_interface("veth7", "eth1")
+        >>> ns.detach_interface("eth1")                  # home as veth7
+
+    path      the namespace file; opened again by every call
+    id        keys lxcnet's records of what was attached (a CNI container
+              ID, the netns name): the same id must be given to detach what
+              was attached; not empty, no "/"
+    state_dir as for Container
+
+    The calls and their errors are Container's; a namespace file that is
+    gone raises FileNotFoundError (ENOENT).
+    """
+
+    __slots__ = ("_ns", "_path", "_id", "_state_dir")
+
+    def __init__(self, path, id, *, state_dir=None):
+        self._path = _os.fsdecode(path)
+        self._id = _name(id, "id")
+        self._state_dir = state_dir
+        self._ns = _lxcnet.Netns(_os.fsencode(path), _bytes(id, "id"), _path(state_dir))
+
+    @property
+    def path(self):
+        """The namespace file."""
+        return self._path
+
+    @property
+    def id(self):
+        """The id that keys the records."""
+        return self._id
+
+    def __repr__(self):
+        return f"lxcnet.NetworkNamespace({self._path!r}, {self._id!r})"
+
+    def attach_interface(self, dev, dst=None, preserve=True):
+        """As Container.attach_interface(): the caller's device dev goes into the namespace as dst."""
+        self._ns.attach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
+
+    def detach_interface(self, dev, dst=None, preserve=True):
+        """As Container.detach_interface(): the namespace's device dev comes back to the caller's as dst."""
+        self._ns.detach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
+
+    def detach_all(self, preserve=True):
+        """As Container.detach_all(): every device attached under this id comes home."""
+        return [Returned(*r) for r in self._ns.detach_all(bool(preserve))]
+
+    def interfaces(self):
+        """Names of the network links inside the namespace."""
+        return self._ns.interfaces()
+
+    @staticmethod
+    def forget(id, *, state_dir=None):
+        """Drop the records of id without touching any device; return the host names they held.
+
+        For a namespace that is already gone: the kernel has destroyed its
+        virtual devices and pushed physical ones to the initial namespace, so
+        the records can no longer be applied.
+        """
+        return _lxcnet.Netns.forget(_bytes(id, "id"), _path(state_dir))

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <lxcnet/container.hpp>
+#include <lxcnet/network_namespace.hpp>
 
 namespace py = pybind11;
 
@@ -58,6 +59,23 @@ lxcnet::Options options_for(bool preserve, const std::string &state_dir)
 	return options;
 }
 
+/* Plain tuples; __init__.py wraps them in its Returned named tuple. */
+py::list returned_list(const std::vector<lxcnet::Returned> &returned)
+{
+	py::list out;
+	for (const auto &r : returned)
+		out.append(py::make_tuple(os_str(r.container_name), os_str(r.host_name), r.fallback_name));
+	return out;
+}
+
+py::list name_list(const std::vector<std::string> &names)
+{
+	py::list out;
+	for (const auto &n : names)
+		out.append(os_str(n));
+	return out;
+}
+
 /*
  * Holds the library's Container plus the record directory chosen at
  * construction. Every call drops the GIL: a move is several netlink round
@@ -84,7 +102,6 @@ public:
 		box_.detach_interface(dev, dst, options);
 	}
 
-	/* Plain tuples; __init__.py wraps them in its Returned named tuple. */
 	py::list detach_all(bool preserve)
 	{
 		const lxcnet::Options options = options_for(preserve, state_dir_);
@@ -93,10 +110,18 @@ public:
 			py::gil_scoped_release unlocked;
 			returned = box_.detach_all(options);
 		}
-		py::list out;
-		for (const auto &r : returned)
-			out.append(py::make_tuple(os_str(r.container_name), os_str(r.host_name), r.fallback_name));
-		return out;
+		return returned_list(returned);
+	}
+
+	py::list detach_all_from(const std::string &netns_path, bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		std::vector<lxcnet::Returned> returned;
+		{
+			py::gil_scoped_release unlocked;
+			returned = box_.detach_all_from(netns_path, options);
+		}
+		return returned_list(returned);
 	}
 
 	py::list interfaces() const
@@ -106,10 +131,7 @@ public:
 			py::gil_scoped_release unlocked;
 			names = box_.interfaces();
 		}
-		py::list out;
-		for (const auto &n : names)
-			out.append(os_str(n));
-		return out;
+		return name_list(names);
 	}
 
 	py::str name() const { return os_str(box_.name()); }
@@ -123,6 +145,64 @@ private:
 	}
 
 	lxcnet::Container box_;
+	std::string state_dir_;
+};
+
+/* One lxcnet::NetworkNamespace plus its record directory; calls drop the GIL as Box's do. */
+class Netns {
+public:
+	Netns(const std::string &path, const std::string &id, std::string state_dir)
+		: netns_(path, id), state_dir_(std::move(state_dir))
+	{
+	}
+
+	void attach(const std::string &dev, const std::string &dst, bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		py::gil_scoped_release unlocked;
+		netns_.attach_interface(dev, dst, options);
+	}
+
+	void detach(const std::string &dev, const std::string &dst, bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		py::gil_scoped_release unlocked;
+		netns_.detach_interface(dev, dst, options);
+	}
+
+	py::list detach_all(bool preserve)
+	{
+		const lxcnet::Options options = options_for(preserve, state_dir_);
+		std::vector<lxcnet::Returned> returned;
+		{
+			py::gil_scoped_release unlocked;
+			returned = netns_.detach_all(options);
+		}
+		return returned_list(returned);
+	}
+
+	py::list interfaces() const
+	{
+		std::vector<std::string> names;
+		{
+			py::gil_scoped_release unlocked;
+			names = netns_.interfaces();
+		}
+		return name_list(names);
+	}
+
+	static py::list forget(const std::string &id, const std::string &state_dir)
+	{
+		std::vector<std::string> names;
+		{
+			py::gil_scoped_release unlocked;
+			names = lxcnet::NetworkNamespace::forget(id, options_for(true, state_dir));
+		}
+		return name_list(names);
+	}
+
+private:
+	lxcnet::NetworkNamespace netns_;
 	std::string state_dir_;
 };
 
@@ -148,6 +228,16 @@ PYBIND11_MODULE(_lxcnet, m)
 		.def("attach", &Box::attach, py::arg("dev"), py::arg("dst"), py::arg("preserve"))
 		.def("detach", &Box::detach, py::arg("dev"), py::arg("dst"), py::arg("preserve"))
 		.def("detach_all", &Box::detach_all, py::arg("preserve"))
+		.def("detach_all_from", &Box::detach_all_from, py::arg("netns_path"), py::arg("preserve"))
 		.def("interfaces", &Box::interfaces)
 		.def_property_readonly("name", &Box::name);
+
+	py::class_<Netns>(m, "Netns", "One lxcnet::NetworkNamespace; see lxcnet.NetworkNamespace.")
+		.def(py::init<const std::string &, const std::string &, std::string>(),
+		     py::arg("path"), py::arg("id"), py::arg("state_dir"))
+		.def("attach", &Netns::attach, py::arg("dev"), py::arg("dst"), py::arg("preserve"))
+		.def("detach", &Netns::detach, py::arg("dev"), py::arg("dst"), py::arg("preserve"))
+		.def("detach_all", &Netns::detach_all, py::arg("preserve"))
+		.def("interfaces", &Netns::interfaces)
+		.def_static("forget", &Netns::forget, py::arg("id"), py::arg("state_dir"));
 }

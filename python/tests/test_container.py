@@ -173,7 +173,7 @@ def test_an_over_long_name_is_einval_and_nothing_moves(container, box, links):
         assert info.value.errno == errno.EINVAL, bad
         assert host_has_link(v)
     with pytest.raises(lxcnet.Error) as info:
-        box.attach_interface("a" * 16)
+        box.attach_interface("a" * 128)
     assert info.value.errno == errno.EINVAL
     with pytest.raises(lxcnet.Error) as info:
         box.attach_interface("")

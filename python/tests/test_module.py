@@ -71,7 +71,7 @@ def test_error_pickles_with_its_class_and_names():
 def test_star_import_does_not_shadow_builtins():
     namespace = {}
     exec("from lxcnet import *", namespace)
-    assert set(namespace) - {"__builtins__"} == {"Container", "Error", "Returned"}
+    assert set(namespace) - {"__builtins__"} == {"Container", "Error", "NetworkNamespace", "Returned"}
 
 
 def test_returned_is_a_named_tuple():

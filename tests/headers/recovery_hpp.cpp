@@ -3,5 +3,5 @@
 
 int main()
 {
-	return lxcnet::to_string(lxcnet::RecoveryAction::none)[0] == 'n' ? 0 : 1;
+	return lxcnet::to_string(lxcnet::Action::none)[0] == 'n' ? 0 : 1;
 }

@@ -56,7 +56,9 @@ TEST_CASE("lxcnet-device errors are one line naming the cause, with lxc-device's
 	CHECK(r.status == 1);
 	CHECK(r.out.find("longer than 15 bytes") != std::string::npos);
 	CHECK(std::count(r.out.begin(), r.out.end(), '\n') == 1);
-	CHECK(r.out.rfind("lxcnet-device: " + ct.name() + ": ", 0) == 0);
+	/* The container named once, by the operation itself. */
+	CHECK(r.out.rfind("lxcnet-device: attach " + veth.name() + " -> " + ct.name() + ":", 0) == 0);
+	CHECK(r.out.find(ct.name()) == r.out.rfind(ct.name()));
 
 	r = run(cli_for(ct) + "a " + veth.name(), true); /* lxc-device took any prefix of "add" */
 	CHECK(r.status == 2);

@@ -16,7 +16,7 @@
 
 using namespace lxcnet::test;
 using lxcnet::DeviceState;
-using lxcnet::RecoveryAction;
+using lxcnet::Action;
 
 namespace {
 
@@ -49,7 +49,7 @@ private:
 	int pid_ = 0;
 };
 
-std::string describe(const std::vector<lxcnet::RecordStatus> &statuses)
+std::string describe(const std::vector<lxcnet::DeviceReport> &statuses)
 {
 	std::string text;
 	for (const auto &s : statuses)
@@ -77,12 +77,12 @@ TEST_CASE("recover returns a device from the namespace a killed container left h
 		INFO(describe(listed));
 		REQUIRE(listed.size() == 1);
 		CHECK(listed[0].state() == DeviceState::orphaned);
-		CHECK(listed[0].action() == RecoveryAction::none);
+		CHECK(listed[0].action() == Action::none);
 
 		const auto done = lxcnet::recover();
 		INFO(describe(done));
 		REQUIRE(done.size() == 1);
-		CHECK(done[0].action() == RecoveryAction::returned);
+		CHECK(done[0].action() == Action::returned);
 		CHECK(done[0].host_name() == veth.name());
 		CHECK(done[0].container() == ct.name());
 		CHECK(device_state(veth.name()) == before);
@@ -126,7 +126,7 @@ TEST_CASE("recover gives a device moved home by hand its name and configuration 
 	const auto done = box.recover();
 	INFO(describe(done));
 	REQUIRE(done.size() == 1);
-	CHECK(done[0].action() == RecoveryAction::restored);
+	CHECK(done[0].action() == Action::restored);
 	CHECK_FALSE(host_has_link(stray));
 	CHECK(device_state(veth.name()) == before);
 	CHECK(state.files().empty());
@@ -150,7 +150,7 @@ TEST_CASE("recover retires the record of a device deleted inside a container sin
 	const auto done = lxcnet::recover();
 	INFO(describe(done));
 	REQUIRE(done.size() == 1);
-	CHECK(done[0].action() == RecoveryAction::retired);
+	CHECK(done[0].action() == Action::retired);
 	CHECK(lxcnet::list_records().empty());
 	CHECK(state.files().empty());
 }
@@ -169,7 +169,7 @@ TEST_CASE("recover leaves a device in its running container alone, every time", 
 		INFO(describe(done));
 		REQUIRE(done.size() == 1);
 		CHECK(done[0].state() == DeviceState::attached);
-		CHECK(done[0].action() == RecoveryAction::none);
+		CHECK(done[0].action() == Action::none);
 		CHECK(ct.has_link("eth1"));
 	}
 	box.detach_interface("eth1");
@@ -193,7 +193,7 @@ TEST_CASE("recover refuses a device that is not the one lent, and keeps its reco
 	INFO(describe(done));
 	REQUIRE(done.size() == 1);
 	CHECK(done[0].state() == DeviceState::mismatch);
-	CHECK(done[0].action() == RecoveryAction::failed);
+	CHECK(done[0].action() == Action::failed);
 	CHECK(done[0].error() == ESTALE);
 	CHECK(ct.has_link("eth1"));
 	CHECK(state.files() == files);
@@ -214,7 +214,7 @@ TEST_CASE("recover racing attaches and detaches loses nothing and fails nothing"
 		while (!done) {
 			try {
 				for (const auto &s : lxcnet::recover())
-					if (s.action() != RecoveryAction::none && recover_problem.empty())
+					if (s.action() != Action::none && recover_problem.empty())
 						recover_problem = describe({s});
 			} catch (const lxcnet::Error &e) {
 				if (recover_problem.empty())
@@ -263,7 +263,7 @@ TEST_CASE("a restarted container's stop hook keeps the record of a device its ol
 	const auto done = box.recover();
 	INFO(describe(done));
 	REQUIRE(done.size() == 1);
-	CHECK(done[0].action() == RecoveryAction::returned);
+	CHECK(done[0].action() == Action::returned);
 	CHECK(device_state(veth.name()) == before);
 }
 
@@ -287,9 +287,9 @@ TEST_CASE("recover by namespace id: a device home by hand is restored, one destr
 	REQUIRE(done.size() == 2);
 	for (const auto &s : done) {
 		if (s.host_name() == kept.name())
-			CHECK(s.action() == RecoveryAction::restored);
+			CHECK(s.action() == Action::restored);
 		else
-			CHECK(s.action() == RecoveryAction::retired);
+			CHECK(s.action() == Action::retired);
 	}
 	CHECK(device_state(kept.name()) == before);
 	CHECK(state.files().empty());

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <unistd.h>
+
 #include "helpers.hpp"
 
 using namespace lxcnet::test;
@@ -95,6 +97,10 @@ TEST_CASE("records of a container restarted without the stop hook are retired on
 	ct.stop();
 	ct.start();
 	REQUIRE_FALSE(ct.record_dir().empty());
+	/* The kernel destroys a dead namespace's devices, and so the veth's peer, from a workqueue. */
+	for (int i = 0; i < 100 && host_has_link(veth.peer()); i++)
+		::usleep(50 * 1000);
+	REQUIRE_FALSE(host_has_link(veth.peer()));
 
 	CHECK(box.detach_all().empty()); /* nothing to return, and nothing failed */
 	CHECK(ct.record_dir().empty());

@@ -118,3 +118,39 @@ TEST_CASE("hundreds of refusals neither hang the rollback nor lose a route", "[r
 	CHECK_FALSE(ct.has_link("eth1"));
 	CHECK(device_state(veth.name()) == before);
 }
+
+TEST_CASE("a rollback, either way, puts back sysctls, multipath routes and permanent neighbours too", "[rollback][carry]")
+{
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	const std::string dev = veth.name();
+	sh("sysctl -q -w net.ipv4.conf." + dev + ".arp_ignore=2 net.ipv6.conf." + dev + ".accept_ra=0");
+	sh("ip link set " + dev + " up");
+	sh("ip addr add 10.146.1.1/24 dev " + dev);
+	sh("ip route add 10.146.9.0/24 nexthop via 10.146.1.2 dev " + dev + " nexthop via 10.146.1.3 dev " + dev);
+	sh("ip neigh add 10.146.1.5 lladdr 02:00:00:91:01:05 nud permanent dev " + dev);
+	auto carried = [](const std::string &name, const std::string &prefix = {}) {
+		return sh(prefix + "cat /proc/sys/net/ipv4/conf/" + name + "/arp_ignore /proc/sys/net/ipv6/conf/" + name + "/accept_ra") +
+		       replace_all(sh(prefix + "ip route show 10.146.9.0/24") + sh(prefix + "ip neigh show nud permanent dev " + name), name, "DEV");
+	};
+	const std::string before = carried(dev);
+	REQUIRE(before.find("nexthop") != std::string::npos);
+	REQUIRE(before.find("10.146.1.5") != std::string::npos);
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	{
+		ScopedFault fault(Fault::apply);
+		expect_error([&] { box.attach_interface(dev, "eth1"); }, std::errc::io_error);
+	}
+	CHECK(carried(dev) == before);
+
+	box.attach_interface(dev, "eth1");
+	const std::string inside = carried("eth1", ct.inside());
+	CHECK(inside == before);
+	{
+		ScopedFault fault(Fault::apply);
+		expect_error([&] { box.detach_interface("eth1"); }, std::errc::io_error);
+	}
+	CHECK(carried("eth1", ct.inside()) == inside);
+	box.detach_interface("eth1");
+	CHECK(carried(dev) == before);
+}

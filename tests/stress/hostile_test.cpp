@@ -306,7 +306,8 @@ std::vector<Row> table()
 		{"empty destination", Op::attach, ct_token, path_token, veth_token, "", {inval}, {}, {}, false},
 		{"empty destination, detach", Op::detach, ct_token, path_token, guest, "", {inval}, {}, {}, false},
 		{"15-byte device that does not exist", Op::attach, ct_token, path_token, long15, std::nullopt, {ENODEV}},
-		{"16-byte device", Op::attach, ct_token, path_token, long16, std::nullopt, {inval}},
+		/* A DEV may be an altname, up to 127 bytes: a 16-byte one is looked up, and is not there. */
+		{"16-byte device that does not exist", Op::attach, ct_token, path_token, long16, std::nullopt, {ENODEV}},
 		{"16-byte destination", Op::attach, ct_token, path_token, veth_token, long16, {inval}},
 		{"255-byte device", Op::attach, ct_token, path_token, long255, std::nullopt, {inval}},
 		{"255-byte destination, detach", Op::detach, ct_token, path_token, guest, long255, {inval}},
@@ -449,10 +450,11 @@ TEST_CASE("hostile input through C++, C and the CLI: a clear error, nothing move
 			CHECK_FALSE(o.message.empty());
 			CHECK_FALSE(has_control_chars(o.message));
 			if (std::string(front) == "CLI") {
-				CHECK(o.status == (row.dev && row.container && !row.container->empty() ? 1 : 2));
-				CHECK(std::count(o.stderr_.begin(), o.stderr_.end(), '\n') == 1);
-				CHECK_FALSE(has_control_chars(o.stderr_.substr(0, o.stderr_.find_last_not_of('\n') + 1)));
-				CHECK(o.stderr_.rfind("lxcnet-device: ", 0) == 0);
+				/* A missing DEV or NAME and an empty DST are mistakes on the command line. */
+				const bool usage = !row.dev || !row.container || row.container->empty() || (row.dst && row.dst->empty());
+				CHECK(o.status == (usage ? 2 : 1));
+				/* With --json the error is on stdout alone. */
+				CHECK(o.stderr_.empty());
 			}
 			/* These would claim a move that, by the snapshot, never happened. */
 			CHECK(o.message.find("was moved without") == std::string::npos);

@@ -167,7 +167,7 @@ TEST_CASE("routes a move does not lose, or that are not the device's alone, are 
 	CHECK_FALSE(carried([](Route &r) { r.type = RTN_BLACKHOLE; }));
 }
 
-TEST_CASE("a multipath route is carried only with a single next hop through the device", "[objects]")
+TEST_CASE("a multipath route is carried when every next hop is through the device", "[objects]")
 {
 	/* The kernel's own layout: an RTA_MULTIPATH list of rtnexthop entries, each followed by its RTA_GATEWAY. */
 	auto multipath = [](std::initializer_list<int> hops) {
@@ -201,5 +201,25 @@ TEST_CASE("a multipath route is carried only with a single next hop through the 
 	CHECK(read_route(multipath({9}).get(), 9, got));
 	CHECK(got.gateway == "192.0.2.1");
 	CHECK(got.dst == "10.8.0.0");
-	CHECK_FALSE(read_route(multipath({9, 9}).get(), 9, got));
+	CHECK(got.hops.empty());
+	REQUIRE(read_route(multipath({9, 9}).get(), 9, got));
+	REQUIRE(got.hops.size() == 2);
+	CHECK(got.hops[0].gateway == "192.0.2.1");
+	CHECK(got.hops[1].gateway == "192.0.2.2");
+	CHECK(got.gateway.empty());
+	CHECK_FALSE(read_route(multipath({9, 10}).get(), 9, got));
+	CHECK_FALSE(read_route(multipath({10, 9}).get(), 9, got));
+}
+
+TEST_CASE("a multipath route's request carries every hop, with its weight and onlink flag", "[objects][carry]")
+{
+	Route route = gateway_route();
+	route.gateway.clear();
+	route.nh_flags = 0;
+	route.hops = {{"fd00:3::2", 0, 0}, {"fd00:3::3", RTNH_F_ONLINK, 4}};
+	NlMsg request = route_request(9, route);
+	REQUIRE(request);
+	Route got;
+	REQUIRE(read_route(request.get(), 9, got));
+	CHECK(got == route);
 }

@@ -9,6 +9,7 @@
 
 using lxcnet::detail::container_name_problem;
 using lxcnet::detail::ifname_problem;
+using lxcnet::detail::lookup_name_problem;
 using lxcnet::detail::move_names_problem;
 using lxcnet::detail::new_ifname_problem;
 using lxcnet::detail::printable;
@@ -31,6 +32,17 @@ TEST_CASE("a 15-byte name is the longest accepted", "[names]")
 {
 	CHECK(ifname_problem(std::string(15, 'a')) == nullptr);
 	CHECK(std::string(ifname_problem(std::string(16, 'a'))).find("15 bytes") != std::string::npos);
+}
+
+TEST_CASE("a device to move may be named by an altname of up to 127 bytes, a new name by 15 at most", "[names][newuser]")
+{
+	CHECK(lookup_name_problem(std::string(127, 'a')) == nullptr);
+	CHECK(std::string(lookup_name_problem(std::string(128, 'a'))).find("127 bytes") != std::string::npos);
+	CHECK(lookup_name_problem("") != nullptr);
+	CHECK(lookup_name_problem(std::string(20, 'a') + "/b") != nullptr);
+	CHECK(move_names_problem(std::string(127, 'a'), "") == nullptr);
+	CHECK(move_names_problem(std::string(127, 'a'), "eth1") == nullptr);
+	CHECK(std::string(move_names_problem("veth7", std::string(16, 'a'))).find("15 bytes") != std::string::npos);
 }
 
 TEST_CASE("container names that would escape the record directory are refused", "[names]")
