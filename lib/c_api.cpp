@@ -83,6 +83,19 @@ void require(const void *p, const char *what)
 		throw lxcnet::Error(EINVAL, "", "", std::string(what) + " is NULL");
 }
 
+/* A host name is at most 15 bytes: a buffer that cannot hold one is refused before anything moves. */
+void check_name_buffer(const char *buffer, size_t size)
+{
+	require(buffer, "host name buffer");
+	if (size < 16)
+		throw lxcnet::Error(EINVAL, "", "", "the host name buffer holds " + std::to_string(size) + " bytes; a name needs up to 16");
+}
+
+void copy_name(const std::string &name, char *buffer)
+{
+	std::memcpy(buffer, name.c_str(), name.size() + 1); /* a name lxcnet gave or kept fits IFNAMSIZ */
+}
+
 /* NULL keeps the name, as in liblxc; "" is a bad name, not a synonym for NULL. */
 std::string destination(const char *dst_dev, const char *dev)
 {
@@ -273,6 +286,27 @@ bool lxcnet_netns_detach_interface(const char *netns_path, const char *id, const
 	return guarded([&] {
 		require(dev, "device name");
 		netns_of(netns_path, id).detach_interface(dev, destination(dst_dev, dev), options_of(o));
+	});
+}
+
+bool lxcnet_detach_interface_to(struct lxc_container *c, const char *dev, const char *dst_dev, const struct lxcnet_options *o,
+				char *host_name, size_t host_name_size)
+{
+	return guarded([&] {
+		require(c, "container");
+		require(dev, "device name");
+		check_name_buffer(host_name, host_name_size);
+		copy_name(lxcnet::Container(c).detach(dev, destination(dst_dev, dev), options_of(o)).host_name(), host_name);
+	});
+}
+
+bool lxcnet_netns_detach_interface_to(const char *netns_path, const char *id, const char *dev, const char *dst_dev,
+				      const struct lxcnet_options *o, char *host_name, size_t host_name_size)
+{
+	return guarded([&] {
+		require(dev, "device name");
+		check_name_buffer(host_name, host_name_size);
+		copy_name(netns_of(netns_path, id).detach(dev, destination(dst_dev, dev), options_of(o)).host_name(), host_name);
 	});
 }
 

@@ -32,13 +32,18 @@ const char short_usage[] =
 	"Usage: lxcnet-device -n NAME [-P LXCPATH] [OPTIONS] add DEV [DST]\n"
 	"       lxcnet-device -n NAME [-P LXCPATH] [OPTIONS] del DEV [DST]\n"
 	"       lxcnet-device -n NAME [-P LXCPATH] [--json] list\n"
-	"       lxcnet-device hook          (as lxc.hook.stop, with lxc.hook.version = 1)\n";
+	"       lxcnet-device [--json] list --all\n"
+	"       lxcnet-device [-n NAME [-P LXCPATH]] [--json] recover\n"
+	"       lxcnet-device hook          (as lxc.hook.stop)\n"
+	"       lxcnet-device hook attach DEV[:DST]...   (as lxc.hook.start-host)\n";
 
 const char usage_details[] =
 	"\n"
 	"Moves network interfaces into (add) and out of (del) a running container,\n"
 	"with their addresses, routes and admin state; a DEV with a '/' in it is a\n"
-	"device node, handed to liblxc as lxc-device does.\n"
+	"device node, handed to liblxc as lxc-device does. recover puts back every\n"
+	"device whose teardown never ran (or those of one container); list --all\n"
+	"shows every record and where its device is, changing nothing.\n"
 	"\n"
 	"Options:\n"
 	"  -n, --name=NAME          container name\n"
@@ -50,11 +55,13 @@ const char usage_details[] =
 	"      --json               print the result or error as JSON on stdout (nothing on stderr)\n"
 	"      --no-preserve        liblxc's bare move: no configuration carried, no record\n"
 	"      --state-dir=DIR      lxcnet's record directory (default: $LXCNET_STATE_DIR, else /run/lxcnet)\n"
+	"      --all                list: every record on the host, with its state\n"
 	"  -h, -?, --help           this text\n"
 	"      --usage              the usage lines only\n"
 	"      --version            the version\n"
 	"\n"
-	"Exit status: 0 success, 1 failure, 2 a mistake on the command line.\n"
+	"Exit status: 0 success, 1 failure (recover: a device that could not be put\n"
+	"back), 2 a mistake on the command line.\n"
 	"DEV may be a device's name or one of its altnames; DST is at most 15 bytes.\n";
 
 struct Args {
@@ -67,6 +74,7 @@ struct Args {
 	bool quiet = false;
 	bool json = false;
 	bool preserve = true;
+	bool all = false;
 	std::vector<std::string> words;
 };
 
@@ -103,6 +111,25 @@ std::string in_words(const lxcnet::Error &e)
 	return text;
 }
 
+/* One device's report as a JSON object: the same shape from del, the stop hook, recover and list --all. */
+std::string report_json(const lxcnet::DeviceReport &r)
+{
+	return "{\"container\":" + json_string(r.container()) + ",\"device\":" + json_string(r.inside_name()) +
+	       ",\"host_name\":" + json_string(r.host_name()) + ",\"state\":" + json_string(lxcnet::to_string(r.state())) +
+	       ",\"done\":" + json_string(lxcnet::to_string(r.action())) + ",\"fallback_name\":" + (r.fallback_name() ? "true" : "false") +
+	       ",\"errno\":" + std::to_string(r.error()) + ",\"error\":" + json_string(errno_name(r.error())) +
+	       ",\"message\":" + json_string(r.message()) + ",\"record\":" + json_string(r.record()) + "}";
+}
+
+/* One device's report as a human line: "web1: eth1 -> veth7: returned: ...". */
+std::string report_line(const lxcnet::DeviceReport &r, bool with_state)
+{
+	std::string line = r.container() + ": " + (r.inside_name().empty() ? "?" : r.inside_name()) + " -> " +
+			   (r.host_name().empty() ? "?" : r.host_name()) + ": ";
+	line += with_state ? lxcnet::to_string(r.state()) : lxcnet::to_string(r.action());
+	return printable(line + ": " + r.message());
+}
+
 class Cli {
 public:
 	explicit Cli(const Args &args) : args_(args) {}
@@ -130,8 +157,29 @@ public:
 		if (args_.json)
 			std::cout << "{\"ok\":true,\"action\":" << json_string(action) << ",\"kind\":" << json_string(kind)
 				  << ",\"container\":" << json_string(args_.name) << ",\"device\":" << json_string(dev)
-				  << ",\"name\":" << json_string(dst) << "}\n";
+				  << ",\"name\":" << json_string(dst) << (action == "del" ? ",\"host_name\":" + json_string(dst) : "") << "}\n";
 		return 0;
+	}
+
+	/* Reports of many devices: ok is false, and the exit status 1, if any failed. */
+	int reports(const std::string &action, const std::vector<lxcnet::DeviceReport> &reports, bool with_state) const
+	{
+		bool ok = true;
+		for (const auto &r : reports)
+			ok &= r.action() != lxcnet::Action::failed;
+		if (args_.json) {
+			std::cout << "{\"ok\":" << (ok ? "true" : "false") << ",\"action\":" << json_string(action) << ",\"devices\":[";
+			for (size_t i = 0; i < reports.size(); i++)
+				std::cout << (i ? "," : "") << report_json(reports[i]);
+			std::cout << "]}\n";
+		} else {
+			for (const auto &r : reports) {
+				const bool failed = r.action() == lxcnet::Action::failed;
+				if (!failed || !args_.quiet)
+					(failed ? std::cerr : std::cout) << "lxcnet-device: " << report_line(r, with_state) << "\n";
+			}
+		}
+		return ok ? 0 : exit_failure;
 	}
 
 private:
@@ -208,11 +256,86 @@ int device_node(const Args &args, const Cli &cli, bool add, const std::string &s
  * one TYPE:PATH word per namespace of the container, "net:/proc/PID/fd/N"
  * among them (lxc.container.conf(5), lxc.hook.stop). Both are taken.
  */
-int run_hook(Args &args, const Cli &cli)
+/* The lxcpath of a hook's container: LXC_CONFIG_FILE is <lxcpath>/<name>/config. */
+void lxcpath_from_hook(Args &args)
+{
+	const char *config = std::getenv("LXC_CONFIG_FILE");
+	if (!args.lxcpath.empty() || !config)
+		return;
+	std::string path = config;
+	path = path.substr(0, path.rfind('/'));
+	args.lxcpath = path.substr(0, path.rfind('/'));
+}
+
+/*
+ * "hook attach DEV[:DST]..." as lxc.hook.start-host: the devices go into the
+ * container as it starts, all or none; a failure fails the start. LXC names
+ * the container's init in LXC_PID. With lxc.hook.version = 0 it appends
+ * NAME lxc start-host after our words, which are left out here.
+ */
+int run_hook_attach(Args &args, const Cli &cli)
 {
 	const char *name = std::getenv("LXC_NAME");
+	const char *pid = std::getenv("LXC_PID");
+	const char *version = std::getenv("LXC_HOOK_VERSION");
+	const char *type = std::getenv("LXC_HOOK_TYPE");
+	std::vector<std::string> specs(args.words.begin() + 2, args.words.end());
+	if (name && version && std::strcmp(version, "0") == 0) {
+		for (size_t k = 0; k + 2 < specs.size(); k++)
+			if (specs[k] == name && specs[k + 1] == "lxc") {
+				type = nullptr;
+				if (specs[k + 2] == "start-host")
+					type = "start-host";
+				specs.resize(k);
+				break;
+			}
+	}
+	if (!name || !pid)
+		return cli.usage_error("hook attach: LXC_NAME and LXC_PID are not set; run it as lxc.hook.start-host");
+	if (!type || std::strcmp(type, "start-host") != 0)
+		return cli.usage_error("hook attach runs as lxc.hook.start-host, where the container's namespaces exist and its init waits");
+	if (specs.empty())
+		return cli.usage_error("hook attach needs at least one DEV[:DST]");
+	std::vector<std::pair<std::string, std::string>> devices;
+	for (const auto &spec : specs) {
+		/* An interface name never holds ':', so the first one splits DEV from DST. */
+		const size_t colon = spec.find(':');
+		devices.emplace_back(spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1));
+		if (devices.back().first.empty() || (colon != std::string::npos && devices.back().second.empty()))
+			return cli.usage_error("hook attach: '" + spec + "' is not DEV or DEV:DST");
+	}
+	char *end = nullptr;
+	const long init = std::strtol(pid, &end, 10);
+	if (*pid == '\0' || *end != '\0' || init <= 0)
+		return cli.usage_error("hook attach: LXC_PID is not a PID: '" + std::string(pid) + "'");
+	args.name = name;
+	lxcpath_from_hook(args);
+	try {
+		lxcnet::Container box(args.name, args.lxcpath);
+		const auto attached = box.attach_at_start(devices, static_cast<int>(init), options_of(args));
+		if (args.json) {
+			std::cout << "{\"ok\":true,\"action\":\"hook attach\",\"container\":" << json_string(args.name) << ",\"devices\":[";
+			for (size_t i = 0; i < attached.size(); i++)
+				std::cout << (i ? "," : "") << report_json(attached[i]);
+			std::cout << "]}\n";
+			return 0;
+		}
+		/* LXC keeps a hook's output in its log. */
+		for (const auto &r : attached)
+			std::cout << "lxcnet-device: " << printable(args.name) << ": attached " << printable(r.host_name()) << " as "
+				  << printable(r.inside_name()) << "\n";
+		return 0;
+	} catch (const lxcnet::Error &e) {
+		return cli.fail(e);
+	}
+}
+
+int run_hook(Args &args, const Cli &cli)
+{
+	if (args.words.size() > 1 && args.words[1] == "attach")
+		return run_hook_attach(args, cli);
+	const char *name = std::getenv("LXC_NAME");
 	const char *netns = std::getenv("LXC_NET_NS");
-	const char *config = std::getenv("LXC_CONFIG_FILE");
 	std::string netns_word;
 	if (args.words.size() > 1) {
 		if (args.words.size() < 4)
@@ -230,28 +353,59 @@ int run_hook(Args &args, const Cli &cli)
 	if (!name || !netns)
 		return cli.fail(exit_usage, "hook: LXC_NAME and LXC_NET_NS are not set; run it as lxc.hook.stop", EINVAL);
 	args.name = name;
-	if (args.lxcpath.empty() && config) {
-		/* LXC_CONFIG_FILE is <lxcpath>/<name>/config. */
-		std::string path = config;
-		path = path.substr(0, path.rfind('/'));
-		args.lxcpath = path.substr(0, path.rfind('/'));
-	}
+	lxcpath_from_hook(args);
 	try {
 		lxcnet::Container box(args.name, args.lxcpath);
-		const auto returned = box.detach_all_from(netns, options_of(args));
+		const auto reports = box.detach_each_from(netns, options_of(args));
 		if (args.json) {
-			std::cout << "{\"ok\":true,\"action\":\"hook\",\"container\":" << json_string(args.name) << ",\"returned\":[";
-			for (size_t i = 0; i < returned.size(); i++)
-				std::cout << (i ? "," : "") << "{\"device\":" << json_string(returned[i].container_name)
-					  << ",\"host_name\":" << json_string(returned[i].host_name)
-					  << ",\"fallback_name\":" << (returned[i].fallback_name ? "true" : "false") << "}";
-			std::cout << "]}\n";
-			return 0;
+			bool ok = true;
+			std::string returned, devices;
+			for (const auto &r : reports) {
+				ok &= r.action() != lxcnet::Action::failed;
+				devices += (devices.empty() ? "" : ",") + report_json(r);
+				if (r.action() == lxcnet::Action::returned)
+					returned += (returned.empty() ? "" : ",") + std::string("{\"device\":") + json_string(r.inside_name()) +
+						    ",\"host_name\":" + json_string(r.host_name()) +
+						    ",\"fallback_name\":" + (r.fallback_name() ? "true" : "false") + "}";
+			}
+			std::cout << "{\"ok\":" << (ok ? "true" : "false") << ",\"action\":\"hook\",\"container\":" << json_string(args.name)
+				  << ",\"returned\":[" << returned << "],\"devices\":[" << devices << "]}\n";
+			return ok ? 0 : exit_failure;
 		}
-		for (const auto &r : returned)
-			std::cout << "lxcnet-device: " << printable(args.name) << ": returned " << printable(r.container_name)
-				  << " to the host as " << printable(r.host_name) << (r.fallback_name ? " (its original name was taken)" : "") << "\n";
-		return 0;
+		bool ok = true;
+		for (const auto &r : reports) {
+			ok &= r.action() != lxcnet::Action::failed;
+			if (r.action() == lxcnet::Action::returned)
+				std::cout << "lxcnet-device: " << printable(args.name) << ": returned " << printable(r.inside_name())
+					  << " to the host as " << printable(r.host_name())
+					  << (r.fallback_name() ? " (its original name was taken)" : "") << "\n";
+			else if (r.action() == lxcnet::Action::failed && !args.quiet)
+				std::cerr << "lxcnet-device: " << report_line(r, false) << "\n";
+			else if (r.action() == lxcnet::Action::retired)
+				std::cout << "lxcnet-device: " << report_line(r, false) << "\n";
+		}
+		return ok ? 0 : exit_failure;
+	} catch (const lxcnet::Error &e) {
+		return cli.fail(e);
+	}
+}
+
+/* recover, and list --all: every record (or one container's), as the library judges it. */
+int run_records(const Args &args, const Cli &cli, bool recover)
+{
+	const std::string verb = recover ? "recover" : "list --all";
+	if (args.words.size() > 1)
+		return cli.usage_error(verb + " takes no arguments, got '" + args.words[1] + "'");
+	if (!recover && !args.name.empty())
+		return cli.usage_error("list --all lists every container's records; leave out -n, or use list without --all");
+	if (!args.lxcpath.empty() && args.name.empty())
+		return cli.usage_error("-P LXCPATH goes with -n NAME");
+	try {
+		if (!recover)
+			return cli.reports("list", lxcnet::list_records(options_of(args)), true);
+		if (args.name.empty())
+			return cli.reports("recover", lxcnet::recover(options_of(args)), false);
+		return cli.reports("recover", lxcnet::Container(args.name, args.lxcpath).recover(options_of(args)), false);
 	} catch (const lxcnet::Error &e) {
 		return cli.fail(e);
 	}
@@ -261,14 +415,18 @@ int run(Args &args)
 {
 	Cli cli(args);
 	if (args.words.empty())
-		return cli.usage_error("no command given (add, del or list)");
+		return cli.usage_error("no command given (add, del, list or recover)");
 	const std::string &verb = args.words[0];
 	if (verb == "hook")
 		return run_hook(args, cli);
 	/* Verbs match exactly: lxc-device took "a" or even "" for add. */
-	if (verb != "add" && verb != "del" && verb != "list")
-		return cli.usage_error("unknown command '" + verb + "' (add, del or list)");
+	if (verb != "add" && verb != "del" && verb != "list" && verb != "recover")
+		return cli.usage_error("unknown command '" + verb + "' (add, del, list or recover)");
 	const size_t arity = args.words.size() - 1;
+	if (args.all && verb != "list")
+		return cli.usage_error("--all goes with list");
+	if (verb == "recover" || (verb == "list" && args.all))
+		return run_records(args, cli, verb == "recover");
 	if (verb == "list" && arity > 0)
 		return cli.usage_error("list takes no arguments, got '" + args.words[1] + "'");
 	if (verb != "list" && arity == 0)
@@ -313,8 +471,11 @@ int run(Args &args)
 			box.attach_interface(dev, dst, options_of(args));
 			return cli.succeed("add", dev, dst.empty() ? dev : dst, "network");
 		}
-		box.detach_interface(dev, dst, options_of(args));
-		return cli.succeed("del", dev, dst, "network");
+		const lxcnet::DeviceReport report = box.detach(dev, dst, options_of(args));
+		/* Without a DST, the name lxcnet chose is news to the caller. */
+		if (dst.empty() && !args.json && !args.quiet)
+			std::cout << printable(dev) << " -> " << printable(report.host_name()) << "\n";
+		return cli.succeed("del", dev, report.host_name(), "network");
 	} catch (const lxcnet::Error &e) {
 		return cli.fail(e);
 	}
@@ -357,7 +518,7 @@ int open_log(const Args &args, const Cli &cli)
 
 int main(int argc, char **argv)
 {
-	enum { opt_json = 256, opt_no_preserve, opt_version, opt_usage, opt_rcfile, opt_state_dir };
+	enum { opt_json = 256, opt_no_preserve, opt_version, opt_usage, opt_rcfile, opt_state_dir, opt_all };
 	static const option long_options[] = {
 		{"name", required_argument, nullptr, 'n'},
 		{"lxcpath", required_argument, nullptr, 'P'},
@@ -368,6 +529,7 @@ int main(int argc, char **argv)
 		{"quiet", no_argument, nullptr, 'q'},
 		{"json", no_argument, nullptr, opt_json},
 		{"no-preserve", no_argument, nullptr, opt_no_preserve},
+		{"all", no_argument, nullptr, opt_all},
 		{"help", no_argument, nullptr, 'h'},
 		{"usage", no_argument, nullptr, opt_usage},
 		{"version", no_argument, nullptr, opt_version},
@@ -397,6 +559,7 @@ int main(int argc, char **argv)
 		case 'q': args.quiet = true; break;
 		case opt_json: args.json = true; break;
 		case opt_no_preserve: args.preserve = false; break;
+		case opt_all: args.all = true; break;
 		case 'h': std::cout << short_usage << usage_details; return 0;
 		case opt_usage: std::cout << short_usage; return 0;
 		case opt_version: std::cout << "lxcnet-device " LXCNET_VERSION "\n"; return 0;

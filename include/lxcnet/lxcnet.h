@@ -16,6 +16,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <lxcnet/visibility.h>
 
@@ -84,6 +85,18 @@ LXCNET_PUBLIC bool lxcnet_attach_interface_ex(struct lxc_container *c, const cha
 /** As lxcnet_detach_interface, with options (NULL: the defaults). */
 LXCNET_PUBLIC bool lxcnet_detach_interface_ex(struct lxc_container *c, const char *dev, const char *dst_dev,
 					      const struct lxcnet_options *o);
+/**
+ * lxcnet_detach_interface_ex() that says where the device went: on success
+ * host_name (host_name_size bytes, at least 16) holds the name it has on the
+ * host, the one lxcnet chose when dst_dev is NULL. A host_name that is NULL
+ * or shorter than 16 bytes is EINVAL, before anything moves.
+ */
+LXCNET_PUBLIC bool lxcnet_detach_interface_to(struct lxc_container *c, const char *dev, const char *dst_dev,
+					      const struct lxcnet_options *o, char *host_name, size_t host_name_size);
+/** The same for a namespace named by path (see lxcnet_netns_attach_interface()). */
+LXCNET_PUBLIC bool lxcnet_netns_detach_interface_to(const char *netns_path, const char *id, const char *dev, const char *dst_dev,
+						    const struct lxcnet_options *o, char *host_name, size_t host_name_size);
+
 /**
  * As lxcnet_detach_all, with options: the count of devices returned, or -1.
  * A device whose original name is taken on the host stays in the container

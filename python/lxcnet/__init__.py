@@ -255,12 +255,15 @@ class Container:
         lxcnet did not attach); with preserve the device gets back the MTU,
         MAC, alias, admin state, addresses and routes it had on the host.
 
+        Returns the name the device now has on the host: the one lxcnet
+        chose when dst is None.
+
         Raises lxcnet.Error: ENODEV (no such device inside), EEXIST /
         FileExistsError (the name is taken on the host; the device stays
         inside), EINVAL, ESRCH / ProcessLookupError, ESTALE (the record no
         longer matches: pass dst to detach anyway).
         """
-        self._box.detach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
+        return self._box.detach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
 
     def detach_all(self, preserve=True):
         """Return every device lxcnet attached to this container to the host.
@@ -343,8 +346,8 @@ class NetworkNamespace:
         self._ns.attach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
 
     def detach_interface(self, dev, dst=None, preserve=True):
-        """As Container.detach_interface(): the namespace's device dev comes back to the caller's as dst."""
-        self._ns.detach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
+        """As Container.detach_interface(): the namespace's device dev comes back to the caller's as dst; returns its host name."""
+        return self._ns.detach(_bytes(dev, "dev"), _destination(dst, "dst", dev), bool(preserve))
 
     def detach_all(self, preserve=True):
         """As Container.detach_all(): every device attached under this id comes home."""

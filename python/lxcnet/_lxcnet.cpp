@@ -95,11 +95,15 @@ public:
 		box_.attach_interface(dev, dst, options);
 	}
 
-	void detach(const std::string &dev, const std::string &dst, bool preserve)
+	py::object detach(const std::string &dev, const std::string &dst, bool preserve)
 	{
 		const lxcnet::Options options = options_for(preserve, state_dir_);
-		py::gil_scoped_release unlocked;
-		box_.detach_interface(dev, dst, options);
+		std::string host_name;
+		{
+			py::gil_scoped_release unlocked;
+			host_name = box_.detach(dev, dst, options).host_name();
+		}
+		return os_str(host_name);
 	}
 
 	py::list detach_all(bool preserve)
@@ -163,11 +167,15 @@ public:
 		netns_.attach_interface(dev, dst, options);
 	}
 
-	void detach(const std::string &dev, const std::string &dst, bool preserve)
+	py::object detach(const std::string &dev, const std::string &dst, bool preserve)
 	{
 		const lxcnet::Options options = options_for(preserve, state_dir_);
-		py::gil_scoped_release unlocked;
-		netns_.detach_interface(dev, dst, options);
+		std::string host_name;
+		{
+			py::gil_scoped_release unlocked;
+			host_name = netns_.detach(dev, dst, options).host_name();
+		}
+		return os_str(host_name);
 	}
 
 	py::list detach_all(bool preserve)

@@ -2,13 +2,15 @@
 /*
  * The C API beyond liblxc's shapes, from a C program: errno after a failure,
  * options (flags, state directory), detach_all from a stop hook's namespace
- * path, a namespace given by path, the library's version.
+ * path, a namespace given by path, where a detach took the device,
+ * recovery, the library's version.
  * Usage: LXCPATH NAME DEV NETNS_PATH STATE_DIR
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <lxc/lxccontainer.h>
 
@@ -116,6 +118,36 @@ static void a_namespace_by_path(const char *netns, const char *dev, const struct
 	EXPECT(errno == EINVAL);
 }
 
+static void detach_says_where(struct lxc_container *c, const char *netns, const char *dev, const struct lxcnet_options *o)
+{
+	char home[16], tiny[8];
+	EXPECT(lxcnet_attach_interface_ex(c, dev, "cex4", o));
+	errno = 0;
+	EXPECT(!lxcnet_detach_interface_to(c, "cex4", NULL, o, tiny, sizeof(tiny)));
+	EXPECT(errno == EINVAL);
+	EXPECT(holds(lxcnet_get_interfaces(c), "cex4") == 1); /* refused before anything moved */
+	EXPECT(lxcnet_detach_interface_to(c, "cex4", NULL, o, home, sizeof(home)));
+	EXPECT(strcmp(home, dev) == 0);
+
+	const char *id = "lxnc-api-to";
+	EXPECT(lxcnet_netns_attach_interface(netns, id, dev, "cex5", o));
+	EXPECT(lxcnet_netns_detach_interface_to(netns, id, "cex5", NULL, o, home, sizeof(home)));
+	EXPECT(strcmp(home, dev) == 0);
+}
+
+/* A device moved home by hand under its inside name: lxcnet_recover() gives it its name back. */
+static void recover_counts_what_came_home(struct lxc_container *c, const char *dev, const struct lxcnet_options *o)
+{
+	char command[256];
+	EXPECT(lxcnet_attach_interface_ex(c, dev, "lxncx6", o));
+	snprintf(command, sizeof(command), "nsenter --net=/proc/%d/ns/net ip link set lxncx6 netns %d", (int)c->init_pid(c), (int)getpid());
+	EXPECT(system(command) == 0);
+	EXPECT(lxcnet_recover() == 1);
+	snprintf(command, sizeof(command), "ip link show dev %s >/dev/null", dev);
+	EXPECT(system(command) == 0);
+	EXPECT(lxcnet_recover() == 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 6) {
@@ -137,6 +169,10 @@ int main(int argc, char **argv)
 	detach_all_uses_the_state_dir(c, dev, o);
 	detach_all_from_a_namespace_path(c, dev, o);
 	a_namespace_by_path(argv[4], dev, o);
+	detach_says_where(c, argv[4], dev, o);
+	/* lxcnet_recover() reads $LXCNET_STATE_DIR: the options' directory here. */
+	setenv("LXCNET_STATE_DIR", argv[5], 1);
+	recover_counts_what_came_home(c, dev, o);
 
 	o = lxcnet_options_unref(o);
 	lxc_container_put(c);

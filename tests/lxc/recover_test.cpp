@@ -294,3 +294,60 @@ TEST_CASE("recover by namespace id: a device home by hand is restored, one destr
 	CHECK(device_state(kept.name()) == before);
 	CHECK(state.files().empty());
 }
+
+TEST_CASE("lxcnet-device list --all and recover: one line per record, exit 1 only for what cannot be put back", "[recover][cli]")
+{
+	StateDir state;
+	ScopedContainer ct;
+	ScopedVeth veth, squatted;
+	veth.configure(108);
+	const std::string before = device_state(veth.name());
+	lxcnet::Container box(ct.name(), ct.lxcpath());
+	box.attach_interface(veth.name(), "eth1");
+	box.attach_interface(squatted.name(), "eth2");
+	HeldByMount held(ct.init_pid());
+	ct.kill();
+	/* Something else takes eth2's host name meanwhile: that one cannot come home. */
+	ScopedVeth squatter("q");
+	sh("ip link set " + squatter.name() + " name " + squatted.name());
+	const std::string cli = lxcnet::test::cli() + " ";
+
+	const std::string listed = sh(cli + "list --all");
+	INFO(listed);
+	CHECK(listed.find(ct.name() + ": eth1 -> " + veth.name() + ": orphaned") != std::string::npos);
+	CHECK(listed.find(ct.name() + ": eth2 -> " + squatted.name() + ": orphaned") != std::string::npos);
+	const std::string json = sh(cli + "--json list --all");
+	CHECK(json.rfind("{\"ok\":true,\"action\":\"list\",\"devices\":[", 0) == 0);
+	CHECK(json.find("\"state\":\"orphaned\"") != std::string::npos);
+
+	const auto first = run(cli + "--json recover");
+	INFO(first.out);
+	CHECK(first.status == 1);
+	CHECK(first.out.rfind("{\"ok\":false,\"action\":\"recover\"", 0) == 0);
+	CHECK(first.out.find("\"done\":\"returned\"") != std::string::npos);
+	CHECK(first.out.find("\"error\":\"EEXIST\"") != std::string::npos);
+	CHECK(device_state(veth.name()) == before);
+
+	sh("ip link del " + squatted.name()); /* the squatter, under the name it took */
+	const auto second = run(cli + "-n " + ct.name() + " -P " + ct.lxcpath() + " recover", true);
+	INFO(second.out);
+	CHECK(second.status == 0);
+	CHECK(second.out.find(ct.name() + ": eth2 -> " + squatted.name() + ": returned") != std::string::npos);
+	const auto third = run(cli + "recover", true);
+	CHECK(third.status == 0);
+	CHECK(third.out.empty());
+	CHECK(state.files().empty());
+}
+
+TEST_CASE("lxcnet-device del says where a nameless detach took the device", "[recover][cli]")
+{
+	auto &ct = shared_container();
+	ScopedVeth veth;
+	sh(cli_for(ct) + "add " + veth.name() + " eth1");
+	const std::string line = sh(cli_for(ct) + "del eth1");
+	CHECK(line == "eth1 -> " + veth.name() + "\n");
+	sh(cli_for(ct) + "add " + veth.name() + " eth1");
+	const std::string json = sh(cli_for(ct) + "--json del eth1");
+	CHECK(json.find("\"host_name\":\"" + veth.name() + "\"") != std::string::npos);
+	CHECK(host_has_link(veth.name()));
+}

@@ -84,17 +84,21 @@ TEST_CASE("a rename collision the kernel reports after moving is undone", "[roll
 TEST_CASE("a request the kernel refuses among others is named, and the device is rolled back home", "[rollback]")
 {
 	/*
-	 * IPv6 off in the container's netns: its kernel refuses the IPv6 address
-	 * and route of a configuration sent in one batch, and takes the rest.
+	 * The container holds the IPv6 route's gateway as an address of its own:
+	 * its kernel refuses that route of a configuration sent in one batch
+	 * ("Gateway can not be a local address"), and takes the rest. (Turning
+	 * IPv6 off in the container no longer refuses anything: the device's
+	 * own disable_ipv6 travels with it.)
 	 */
 	ScopedContainer ct;
-	sh(ct.inside() + "sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+	sh(ct.inside() + "ip -6 addr add fd00:250:64::2/128 dev lo nodad");
 	ScopedVeth veth;
 	veth.configure(64);
 	const std::string before = device_state(veth.name());
 	lxcnet::Container box(ct.name(), ct.lxcpath());
-	auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::permission_denied);
-	CHECK(what.find("add address fd00:250:64::1/64 in the container") != std::string::npos);
+	auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::invalid_argument);
+	CHECK(what.find("fd00:251:64::/64") != std::string::npos);
+	CHECK(what.find("local address") != std::string::npos);
 	CHECK(what.find("rolled back") != std::string::npos);
 	CHECK_FALSE(ct.has_link("eth1"));
 	CHECK(device_state(veth.name()) == before);
@@ -103,17 +107,17 @@ TEST_CASE("a request the kernel refuses among others is named, and the device is
 TEST_CASE("hundreds of refusals neither hang the rollback nor lose a route", "[rollback]")
 {
 	/*
-	 * Every IPv6 request refused: sent all at once, their answers would
+	 * Every IPv6 route refused: sent all at once, their answers would
 	 * overflow the socket and take the ACK of the rollback's move with them.
 	 */
 	ScopedContainer ct;
-	sh(ct.inside() + "sysctl -qw net.ipv6.conf.default.disable_ipv6=1");
+	sh(ct.inside() + "ip -6 addr add fd00:250:65::2/128 dev lo nodad"); /* every IPv6 route's gateway: refused */
 	ScopedVeth veth;
 	veth.configure(65);
 	sh("seq 1 300 | sed 's|.*|route add fd00:253:&::/64 via fd00:250:65::2 dev " + veth.name() + "|' | ip -6 -batch -");
 	const std::string before = device_state(veth.name());
 	lxcnet::Container box(ct.name(), ct.lxcpath());
-	auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::permission_denied);
+	auto what = expect_error([&] { box.attach_interface(veth.name(), "eth1"); }, std::errc::invalid_argument);
 	CHECK(what.find("rolled back") != std::string::npos);
 	CHECK_FALSE(ct.has_link("eth1"));
 	CHECK(device_state(veth.name()) == before);

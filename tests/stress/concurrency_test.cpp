@@ -233,9 +233,10 @@ TEST_CASE("4 processes racing to attach one device: exactly one wins, the rest a
 			} else {
 				CHECK(results[p].status == 1);
 				CHECK(r == ENODEV);
-				/* One line on stderr, naming the device. */
-				CHECK(std::count(results[p].err.begin(), results[p].err.end(), '\n') == 1);
-				CHECK(results[p].err.find(veth.name()) != std::string::npos);
+				/* With --json, one object on stdout naming the device, and nothing on stderr. */
+				CHECK(std::count(results[p].out.begin(), results[p].out.end(), '\n') == 1);
+				CHECK(results[p].out.find(veth.name()) != std::string::npos);
+				CHECK(results[p].err.empty());
 			}
 		}
 		INFO("round " << round);

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include <lxcnet/network_namespace.hpp>
+#include <lxcnet/report.hpp>
 
 #include "commands.hpp"
 #include "error.hpp"
@@ -46,23 +47,34 @@ void check_identity(NetlinkSocket &inside, const Attachment &a, const detail::Li
 			       "it stays in the container, and the record of " + attachment_id(a.container_id, a.ifname) + " is kept");
 }
 
-/* namespace_gone: the kernel has already decided the device's fate, which the log should say. */
-void forget(const Attachment &a, const std::string &why, bool namespace_gone)
+/*
+ * The device is not where the ADD put it: what became of it is recovery's
+ * question, answered as lxcnet-device recover answers it (a device found on
+ * the host is given its name and configuration back, the record of one that
+ * no longer exists is retired). namespace_gone: the kernel has already
+ * decided the device's fate, which the log should say.
+ */
+void recover(const Attachment &a, const std::string &why, bool namespace_gone)
 {
 	const std::string id = attachment_id(a.container_id, a.ifname);
-	std::string names;
+	std::vector<lxcnet::DeviceReport> reports;
 	try {
-		for (const auto &name : lxcnet::NetworkNamespace::forget(id, library_options(a.preserve)))
-			names += (names.empty() ? "" : ", ") + name;
+		reports = lxcnet::NetworkNamespace::recover(id, library_options(a.preserve));
 	} catch (const lxcnet::Error &e) {
 		throw from_library(e, "; the record of " + id + " is kept");
 	}
-	/* stderr is the runtime's log: DEL succeeds, so this is where "not returned" gets said. */
-	std::string line = "lxcnet-cni: " + id + ": " + why + "; " + a.host_name + " was not returned";
-	if (namespace_gone)
-		line += " (the kernel destroys a virtual device with its namespace and puts a physical one in the initial namespace)";
-	if (!names.empty())
-		line += "; forgot the saved configuration of " + names;
+	/* stderr is the runtime's log: DEL succeeds, so this is where what happened to the device gets said. */
+	std::string line = "lxcnet-cni: " + id + ": " + why;
+	bool home = false;
+	for (const auto &r : reports) {
+		home |= r.action() == lxcnet::Action::restored || r.action() == lxcnet::Action::returned;
+		line += "; " + r.host_name() + ": " + lxcnet::to_string(r.action()) + " (" + r.message() + ")";
+	}
+	if (!home) {
+		line += "; " + a.host_name + " was not returned";
+		if (namespace_gone)
+			line += " (the kernel destroys a virtual device with its namespace and puts a physical one in the initial namespace)";
+	}
 	std::fprintf(stderr, "%s\n", detail::printable(line).c_str());
 }
 
@@ -88,7 +100,7 @@ void release(const Attachment &a, const std::string &netns_path, const Attachmen
 		std::string found;
 		const std::string given = netns_path.empty() ? std::string("no network namespace given") : netns_path + " is not the network namespace of the ADD";
 		if (int f = detail::find_netns(a.netns_id, netns, found); f == -ENOENT) {
-			forget(a, given + ", and that namespace is gone", true);
+			recover(a, given + ", and that namespace is gone", true);
 			store.remove(a.container_id, a.ifname);
 			return;
 		} else if (f < 0) {
@@ -101,7 +113,7 @@ void release(const Attachment &a, const std::string &netns_path, const Attachmen
 	}
 	auto device = find_device(*inside, a);
 	if (!device) {
-		forget(a, a.ifname + " is no longer in " + path, false);
+		recover(a, a.ifname + " is no longer in " + path, false);
 	} else {
 		check_identity(*inside, a, *device);
 		try {

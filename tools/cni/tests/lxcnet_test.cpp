@@ -643,3 +643,33 @@ TEST_CASE("GC returns the devices of attachments that are no longer valid, in th
 	CHECK(device_facts(keep.name(), sb.host.inside()).exists);
 	CHECK(device_facts(other.name(), sb.host.inside()).exists);
 }
+
+TEST_CASE("DEL of a device moved home by hand gives it its name and configuration back, as recover does", "[cni][del]")
+{
+	Sandbox sb;
+	ScopedVeth dev(sb.host, "v");
+	configure(sb.host, dev.name());
+	const DeviceFacts before = device_facts(dev.name(), sb.host.inside());
+	const json conf = config("1.0.0", "lxcnet-cni", {{"device", dev.name()}, {"preserve", true}});
+	REQUIRE(sb.plugin.call("ADD", cid, sb.target.path(), "eth0", conf).ok());
+	/* Someone brings it back into the runtime's namespace by hand, under a name of their own, unconfigured. */
+	const std::string stray = unique_name("s");
+	sh(sb.target.ip() + "link set eth0 down");
+	sh(sb.target.ip() + "link set eth0 name " + stray);
+	sh(sb.target.ip() + "link set " + stray + " netns " + sb.host.name());
+
+	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
+	INFO(del.show());
+	CHECK(del.ok());
+	CHECK(del.err.find("restored") != std::string::npos);
+	const DeviceFacts after = device_facts(dev.name(), sb.host.inside());
+	CHECK(after.exists);
+	CHECK_FALSE(device_facts(stray, sb.host.inside()).exists);
+	CHECK(after.up == before.up);
+	CHECK(after.mtu == before.mtu);
+	CHECK(after.mac == before.mac);
+	CHECK(after.alias == before.alias);
+	CHECK(after.addresses == before.addresses);
+	CHECK(after.routes == before.routes);
+	CHECK(sb.state.files().empty());
+}
