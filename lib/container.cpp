@@ -241,7 +241,7 @@ std::vector<DeviceReport> Container::attach_at_start(const std::vector<std::pair
 
 std::vector<DeviceReport> Container::recover(const Options &options)
 {
-	return detail::recover_records(options, impl_->record_key, true);
+	return detail::recover_records(options, impl_->record_key, true, detail::container_netns_now);
 }
 
 std::vector<std::string> Container::interfaces() const

@@ -20,7 +20,8 @@ std::vector<DeviceReport> NetworkNamespace::recover(const std::string &id, const
 {
 	if (const char *problem = detail::container_name_problem(id))
 		throw Error(EINVAL, "", id, "recover the records of " + id + ": bad id: " + problem);
-	return detail::recover_records(options, detail::netns_key(id), true);
+	/* Its records name no container: nothing to ask liblxc, which lxcnet-cni does not load. */
+	return detail::recover_records(options, detail::netns_key(id), true, nullptr);
 }
 
 } /* namespace lxcnet */
