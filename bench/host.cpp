@@ -153,6 +153,11 @@ void Janitor::directory(const std::string &path)
 	dirs_.push_back(path);
 }
 
+void Janitor::netns(const std::string &name)
+{
+	netns_.push_back(name);
+}
+
 void Janitor::add_idle_pairs(unsigned total)
 {
 	if (total <= idle_)
@@ -211,6 +216,13 @@ void Janitor::cleanup() noexcept
 			peers_.clear();
 		}
 		remove_idle_pairs();
+		if (!netns_.empty()) {
+			std::string lines;
+			for (const auto &n : netns_)
+				lines += "netns del " + n + "\n";
+			(void)ip_batch(lines, true);
+			netns_.clear();
+		}
 		if (!name_.empty()) {
 			(void)run("lxc-stop -k -P " + quote(lxcpath_) + " -n " + quote(name_));
 			(void)run("lxc-destroy -f -P " + quote(lxcpath_) + " -n " + quote(name_));

@@ -37,6 +37,7 @@ public:
 	void container(const std::string &lxcpath, const std::string &name);
 	void peer(const std::string &host_name); /* a veth end that always stays on the host */
 	void directory(const std::string &path);
+	void netns(const std::string &name); /* made with `ip netns add`; deleted after the peers */
 	void cleanup() noexcept;
 
 	/* Idle veth pairs: all in one private link group so they go in one RTM_DELLINK. */
@@ -45,7 +46,7 @@ public:
 
 private:
 	std::string lxcpath_, name_;
-	std::vector<std::string> peers_, dirs_;
+	std::vector<std::string> peers_, dirs_, netns_;
 	unsigned idle_ = 0;
 };
 

@@ -10,6 +10,7 @@
 
 #include "lxc.hpp"
 #include "mover.hpp"
+#include "device_report.hpp"
 #include "names.hpp"
 #include "recovery.hpp"
 #include "netns.hpp"
@@ -194,9 +195,53 @@ std::vector<Returned> Container::detach_all_from(const std::string &netns_path, 
 	return impl_->stop_hook_mover(netns_path, options).detach_all(options.preserve, true);
 }
 
+std::vector<DeviceReport> Container::attach_at_start(const std::vector<std::pair<std::string, std::string>> &devices, int init_pid,
+						     const Options &options)
+{
+	const std::string &name = impl_->name;
+	for (const auto &[dev, dst] : devices)
+		detail::check_names({detail::Operation::Kind::attach, dev, dst}, name);
+	const int fd = init_pid > 0 ? detail::pidfd_of(init_pid) : -1;
+	int r = init_pid <= 0 ? -EINVAL : fd < 0 ? -errno : 0;
+	auto pidfd = std::make_shared<const UniqueFd>(fd);
+	UniqueFd netns;
+	if (r == 0)
+		r = detail::open_netns_of_pidfd(pidfd->get(), netns);
+	if (r < 0)
+		throw Error(-r, "", name, "attach to " + name + " as it starts: " +
+					  detail::with_privilege_hint(-r, "reach the network namespace of its init, PID " + std::to_string(init_pid)));
+	Mover mover(name, std::move(netns), options.state_dir, impl_->record_key, impl_->lxcpath, pidfd);
+	std::vector<DeviceReport> attached;
+	for (const auto &[dev, dst] : devices) {
+		try {
+			mover.attach(dev, dst, options.preserve);
+		} catch (const Error &e) {
+			/* The start fails: what went in comes back out, newest first, as a detach brings it. */
+			std::string undone;
+			for (auto it = attached.rbegin(); it != attached.rend(); ++it) {
+				try {
+					(void)mover.detach(it->inside_name(), it->host_name(), options.preserve);
+					undone += "; " + it->host_name() + " is home again";
+				} catch (const Error &undo) {
+					undone += std::string("; ") + undo.what();
+				}
+			}
+			throw Error(e.code().value(), dev, name, e.what() + undone);
+		}
+		DeviceReport::Impl report;
+		report.container = name;
+		report.inside_name = dst.empty() ? dev : dst;
+		report.host_name = dev;
+		report.state = DeviceState::attached;
+		report.message = "attached as " + report.inside_name;
+		attached.push_back(detail::ReportAccess::make(std::move(report)));
+	}
+	return attached;
+}
+
 std::vector<DeviceReport> Container::recover(const Options &options)
 {
-	return detail::recover_records(options, impl_->record_key, true);
+	return detail::recover_records(options, impl_->record_key, true, detail::container_netns_now);
 }
 
 std::vector<std::string> Container::interfaces() const

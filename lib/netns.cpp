@@ -74,6 +74,11 @@ int open_netns_of_socket(int sock, UniqueFd &out) noexcept
 	return 0;
 }
 
+int pidfd_of(pid_t pid) noexcept
+{
+	return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+}
+
 int open_netns_of_pidfd(int pidfd, UniqueFd &out) noexcept
 {
 	int fd = ::ioctl(pidfd, PIDFD_GET_NET_NAMESPACE, 0);

@@ -26,6 +26,8 @@ struct NsId {
 int open_own_netns(UniqueFd &out) noexcept;
 /* The network namespace a socket was created in (SIOCGSKNS): cheaper than a /proc path walk. Falls back to the calling thread's. */
 int open_netns_of_socket(int sock, UniqueFd &out) noexcept;
+/* A pidfd of pid (pidfd_open), or -1 with errno set. */
+int pidfd_of(pid_t pid) noexcept;
 /* The network namespace of the process behind pidfd, without a PID-reuse race. Returns -errno. */
 int open_netns_of_pidfd(int pidfd, UniqueFd &out) noexcept;
 /* A namespace file such as LXC_NET_NS; refuses anything that is not a network namespace. Returns -errno. */

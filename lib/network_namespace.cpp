@@ -8,22 +8,11 @@
 #include "netns.hpp"
 #include "privilege.hpp"
 #include "record_store.hpp"
-#include "recovery.hpp"
 
 namespace lxcnet {
 
 using detail::Mover;
 using detail::UniqueFd;
-
-namespace {
-
-/* "netns-" keeps these apart from containers' "<name>@<hash>" directories. */
-std::string record_key(const std::string &id)
-{
-	return "netns-" + id;
-}
-
-} /* namespace */
 
 struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 	std::string path;
@@ -35,7 +24,7 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 		UniqueFd netns;
 		if (int r = detail::open_netns_path(path.c_str(), netns); r < 0)
 			throw Error(-r, op.device, path, op.text(path) + ": " + detail::with_privilege_hint(-r, "open network namespace " + path));
-		return Mover(path, std::move(netns), options.state_dir, record_key(id));
+		return Mover(path, std::move(netns), options.state_dir, detail::netns_key(id));
 	}
 };
 
@@ -99,7 +88,7 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 		return {};
 	else if (r < 0)
 		throw Error(-r, "", id, "forget the records of " + id + ": lock the state directory " + detail::state_dir_path(options.state_dir));
-	if (int r = store.open(lock, record_key(id), false); r == -ENOENT)
+	if (int r = store.open(lock, detail::netns_key(id), false); r == -ENOENT)
 		return {};
 	else if (r < 0)
 		throw Error(-r, "", id, "forget the records of " + id + ": open the record directory");
@@ -115,13 +104,6 @@ std::vector<std::string> NetworkNamespace::forget(const std::string &id, const O
 	for (const auto &file : unreadable)
 		(void)store.remove_file(file);
 	return names;
-}
-
-std::vector<DeviceReport> NetworkNamespace::recover(const std::string &id, const Options &options)
-{
-	if (const char *problem = detail::container_name_problem(id))
-		throw Error(EINVAL, "", id, "recover the records of " + id + ": bad id: " + problem);
-	return detail::recover_records(options, record_key(id), true);
 }
 
 } /* namespace lxcnet */

@@ -135,6 +135,11 @@ constexpr size_t whole_name_limit = 200;
 
 } /* namespace */
 
+std::string netns_key(const std::string &id)
+{
+	return "netns-" + id;
+}
+
 std::string container_key(const std::string &name, const std::string &canonical_lxcpath)
 {
 	const std::string lxcpath_hash = hash_hex(canonical_lxcpath);

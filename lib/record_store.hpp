@@ -79,4 +79,7 @@ std::string state_dir_path(const std::string &state_dir);
  */
 std::string container_key(const std::string &name, const std::string &canonical_lxcpath);
 
+/* The directory name of the records of a namespace given by path under id: "netns-" keeps these apart from containers'. */
+std::string netns_key(const std::string &id);
+
 } /* namespace lxcnet::detail */

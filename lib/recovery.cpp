@@ -14,7 +14,6 @@
 #include "device_report.hpp"
 #include "identity.hpp"
 #include "link_io.hpp"
-#include "lxc.hpp"
 #include "membership.hpp"
 #include "mover.hpp"
 #include "netns_search.hpp"
@@ -74,7 +73,10 @@ struct Found {
 
 class Recovery final {
 public:
-	Recovery(const Options &options, bool act) : options_(options), act_(act) {}
+	Recovery(const Options &options, bool act, ContainerNetns container_netns)
+		: options_(options), act_(act), container_netns_(container_netns)
+	{
+	}
 
 	std::vector<DeviceReport> run(const std::string &only_key);
 
@@ -93,6 +95,7 @@ private:
 
 	Options options_;
 	bool act_;
+	ContainerNetns container_netns_;
 	HostLock lock_;
 	NetlinkSocket host_;
 	UniqueFd host_netns_;
@@ -186,15 +189,17 @@ const Namespace &Recovery::find_namespace(const NsId &id)
 
 bool Recovery::still_owned(const Record &record)
 {
-	/* A namespace named by path belongs to whoever holds the path; a record of the earlier format does not say which container. */
-	if (record.lxcpath.empty())
+	/*
+	 * A namespace named by path belongs to whoever holds the path; a record of
+	 * the earlier format does not say which container; without a way to ask
+	 * LXC, the device is left for a caller that has one.
+	 */
+	if (record.lxcpath.empty() || !container_netns_)
 		return true;
 	auto [it, fresh] = containers_.try_emplace({record.container, record.lxcpath});
 	if (fresh) {
-		LxcRef c(lxc_container_new(record.container.c_str(), record.lxcpath.c_str()));
-		UniqueFd netns;
 		NsId now;
-		if (c && container_netns(c.get(), netns) == 0 && identify_netns(netns.get(), now) == 0)
+		if (container_netns_(record.container, record.lxcpath, now) == 0)
 			it->second = now;
 	}
 	return it->second && *it->second == record.netns;
@@ -383,23 +388,10 @@ void Recovery::restore(RecordStore &store, const Record &record, const Link &hom
 
 } /* namespace */
 
-std::vector<DeviceReport> recover_records(const Options &options, const std::string &only_key, bool act)
+std::vector<DeviceReport> recover_records(const Options &options, const std::string &only_key, bool act,
+					 ContainerNetns container_netns)
 {
-	return Recovery(options, act).run(only_key);
+	return Recovery(options, act, container_netns).run(only_key);
 }
 
 } /* namespace lxcnet::detail */
-
-namespace lxcnet {
-
-std::vector<DeviceReport> recover(const Options &options)
-{
-	return detail::recover_records(options, {}, true);
-}
-
-std::vector<DeviceReport> list_records(const Options &options)
-{
-	return detail::recover_records(options, {}, false);
-}
-
-} /* namespace lxcnet */

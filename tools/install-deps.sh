@@ -16,6 +16,8 @@ packages=(
 	nlohmann-json3-dev containernetworking-plugins
 	# test and demo: real busybox containers, and the host's iproute2/nsenter inside them
 	catch2 python3-pytest busybox-static iproute2 util-linux
+	# a runtime this project did not write, driving lxcnet-cni (crun needs what root lacks here: runc)
+	podman runc
 )
 if [ "$#" -gt 0 ]; then
 	packages+=("$@")

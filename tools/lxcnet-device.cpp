@@ -34,7 +34,8 @@ const char short_usage[] =
 	"       lxcnet-device -n NAME [-P LXCPATH] [--json] list\n"
 	"       lxcnet-device [--json] list --all\n"
 	"       lxcnet-device [-n NAME [-P LXCPATH]] [--json] recover\n"
-	"       lxcnet-device hook          (as lxc.hook.stop, with lxc.hook.version = 1)\n";
+	"       lxcnet-device hook          (as lxc.hook.stop)\n"
+	"       lxcnet-device hook attach DEV[:DST]...   (as lxc.hook.start-host)\n";
 
 const char usage_details[] =
 	"\n"
@@ -259,11 +260,86 @@ int device_node(const Args &args, const Cli &cli, bool add, const std::string &s
  * one TYPE:PATH word per namespace of the container, "net:/proc/PID/fd/N"
  * among them (lxc.container.conf(5), lxc.hook.stop). Both are taken.
  */
-int run_hook(Args &args, const Cli &cli)
+/* The lxcpath of a hook's container: LXC_CONFIG_FILE is <lxcpath>/<name>/config. */
+void lxcpath_from_hook(Args &args)
+{
+	const char *config = std::getenv("LXC_CONFIG_FILE");
+	if (!args.lxcpath.empty() || !config)
+		return;
+	std::string path = config;
+	path = path.substr(0, path.rfind('/'));
+	args.lxcpath = path.substr(0, path.rfind('/'));
+}
+
+/*
+ * "hook attach DEV[:DST]..." as lxc.hook.start-host: the devices go into the
+ * container as it starts, all or none; a failure fails the start. LXC names
+ * the container's init in LXC_PID. With lxc.hook.version = 0 it appends
+ * NAME lxc start-host after our words, which are left out here.
+ */
+int run_hook_attach(Args &args, const Cli &cli)
 {
 	const char *name = std::getenv("LXC_NAME");
+	const char *pid = std::getenv("LXC_PID");
+	const char *version = std::getenv("LXC_HOOK_VERSION");
+	const char *type = std::getenv("LXC_HOOK_TYPE");
+	std::vector<std::string> specs(args.words.begin() + 2, args.words.end());
+	if (name && version && std::strcmp(version, "0") == 0) {
+		for (size_t k = 0; k + 2 < specs.size(); k++)
+			if (specs[k] == name && specs[k + 1] == "lxc") {
+				type = nullptr;
+				if (specs[k + 2] == "start-host")
+					type = "start-host";
+				specs.resize(k);
+				break;
+			}
+	}
+	if (!name || !pid)
+		return cli.usage_error("hook attach: LXC_NAME and LXC_PID are not set; run it as lxc.hook.start-host");
+	if (!type || std::strcmp(type, "start-host") != 0)
+		return cli.usage_error("hook attach runs as lxc.hook.start-host, where the container's namespaces exist and its init waits");
+	if (specs.empty())
+		return cli.usage_error("hook attach needs at least one DEV[:DST]");
+	std::vector<std::pair<std::string, std::string>> devices;
+	for (const auto &spec : specs) {
+		/* An interface name never holds ':', so the first one splits DEV from DST. */
+		const size_t colon = spec.find(':');
+		devices.emplace_back(spec.substr(0, colon), colon == std::string::npos ? "" : spec.substr(colon + 1));
+		if (devices.back().first.empty() || (colon != std::string::npos && devices.back().second.empty()))
+			return cli.usage_error("hook attach: '" + spec + "' is not DEV or DEV:DST");
+	}
+	char *end = nullptr;
+	const long init = std::strtol(pid, &end, 10);
+	if (*pid == '\0' || *end != '\0' || init <= 0)
+		return cli.usage_error("hook attach: LXC_PID is not a PID: '" + std::string(pid) + "'");
+	args.name = name;
+	lxcpath_from_hook(args);
+	try {
+		lxcnet::Container box(args.name, args.lxcpath);
+		const auto attached = box.attach_at_start(devices, static_cast<int>(init), options_of(args));
+		if (args.json) {
+			std::cout << "{\"ok\":true,\"action\":\"hook attach\",\"container\":" << json_string(args.name) << ",\"devices\":[";
+			for (size_t i = 0; i < attached.size(); i++)
+				std::cout << (i ? "," : "") << report_json(attached[i]);
+			std::cout << "]}\n";
+			return 0;
+		}
+		/* LXC keeps a hook's output in its log. */
+		for (const auto &r : attached)
+			std::cout << "lxcnet-device: " << printable(args.name) << ": attached " << printable(r.host_name()) << " as "
+				  << printable(r.inside_name()) << "\n";
+		return 0;
+	} catch (const lxcnet::Error &e) {
+		return cli.fail(e);
+	}
+}
+
+int run_hook(Args &args, const Cli &cli)
+{
+	if (args.words.size() > 1 && args.words[1] == "attach")
+		return run_hook_attach(args, cli);
+	const char *name = std::getenv("LXC_NAME");
 	const char *netns = std::getenv("LXC_NET_NS");
-	const char *config = std::getenv("LXC_CONFIG_FILE");
 	std::string netns_word;
 	if (args.words.size() > 1) {
 		if (args.words.size() < 4)
@@ -281,12 +357,7 @@ int run_hook(Args &args, const Cli &cli)
 	if (!name || !netns)
 		return cli.fail(exit_usage, "hook: LXC_NAME and LXC_NET_NS are not set; run it as lxc.hook.stop", EINVAL);
 	args.name = name;
-	if (args.lxcpath.empty() && config) {
-		/* LXC_CONFIG_FILE is <lxcpath>/<name>/config. */
-		std::string path = config;
-		path = path.substr(0, path.rfind('/'));
-		args.lxcpath = path.substr(0, path.rfind('/'));
-	}
+	lxcpath_from_hook(args);
 	try {
 		lxcnet::Container box(args.name, args.lxcpath);
 		const auto reports = box.detach_each_from(netns, options_of(args));

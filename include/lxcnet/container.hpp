@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <lxcnet/error.hpp>
@@ -107,6 +108,21 @@ public:
 	 * Works whether or not the container runs, or still exists.
 	 */
 	std::vector<DeviceReport> recover(const Options &options = {});
+
+	/**
+	 * \brief Attaches devices as the container starts: for LXC's start-host hook.
+	 *
+	 * LXC runs that hook while the container starts, before its init runs,
+	 * and liblxc cannot be asked about the container then: \p init_pid is the
+	 * init LXC names in LXC_PID, held by a pidfd for the call. Each entry of
+	 * \p devices is (host device, name inside; empty keeps the name). All or
+	 * nothing: if one device cannot be attached, those already attached are
+	 * brought back, configured as they were, and the call throws with the
+	 * first failure. The stop hook returns them at stop as any other.
+	 * \throws lxcnet::Error (ENODEV, EEXIST, EINVAL, ESRCH, or the kernel's errno)
+	 */
+	std::vector<DeviceReport> attach_at_start(const std::vector<std::pair<std::string, std::string>> &devices, int init_pid,
+						  const Options &options = {});
 
 	/** \brief Names of the network links inside the container. \throws lxcnet::Error (ESRCH) */
 	std::vector<std::string> interfaces() const;

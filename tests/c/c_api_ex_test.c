@@ -17,16 +17,7 @@
 #include <lxcnet/lxcnet.h>
 #include <lxcnet/version.h>
 
-static int failures;
-
-#define EXPECT(cond)                                                                                     \
-	do {                                                                                             \
-		if (!(cond)) {                                                                           \
-			fprintf(stderr, "%s:%d: failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
-				lxcnet_strerror());                                                      \
-			failures++;                                                                      \
-		}                                                                                        \
-	} while (0)
+#include "expect.h"
 
 /* 1 if names holds name, 0 if not; frees names. -1 for NULL. */
 static int holds(char **names, const char *name)

@@ -9,16 +9,7 @@
 
 #include <lxcnet/lxcnet.h>
 
-static int failures;
-
-#define EXPECT(cond)                                                                         \
-	do {                                                                                 \
-		if (!(cond)) {                                                               \
-			fprintf(stderr, "%s:%d: failed: %s (last error: %s)\n", __FILE__, __LINE__, #cond, \
-				lxcnet_strerror());                                          \
-			failures++;                                                          \
-		}                                                                            \
-	} while (0)
+#include "expect.h"
 
 static int has_interface(struct lxc_container *c, const char *name)
 {

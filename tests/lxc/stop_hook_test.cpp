@@ -77,6 +77,23 @@ TEST_CASE("a device deleted while lent is retired, not a failure of the stop hoo
 					true);
 		INFO(hook.out);
 		CHECK(hook.status == 0);
+		/* Reported, each on its own line, not raised. */
+		CHECK(hook.out.find("eth2 -> " + doomed_veth.name() + ": retired") != std::string::npos);
+		CHECK(hook.out.find("eth3 -> " + doomed_macvlan.name() + ": retired") != std::string::npos);
+		CHECK(hook.out.find("returned eth1 to the host as " + kept.name()) != std::string::npos);
+	}
+	SECTION("detach_each: what came home and what was retired, together")
+	{
+		std::vector<lxcnet::DeviceReport> reports;
+		expect_ok([&] { reports = box.detach_each(); });
+		REQUIRE(reports.size() == 3);
+		int returned = 0, retired = 0;
+		for (const auto &r : reports) {
+			returned += r.action() == lxcnet::Action::returned;
+			retired += r.action() == lxcnet::Action::retired;
+		}
+		CHECK(returned == 1);
+		CHECK(retired == 2);
 	}
 	SECTION("detach_all")
 	{

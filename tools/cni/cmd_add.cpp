@@ -126,11 +126,18 @@ nlohmann::ordered_json cmd_add(const Env &env, const NetConf &conf)
 	detail::Link link;
 	if (int r = inside.get_link(0, env.ifname, link); r < 0)
 		throw undo(CniError(internal, "failed to find " + env.ifname + " in the container after the move: " + failure_text(r, inside)));
-	a.inside_ifindex = link.ifindex;
-	try {
-		store.save(a);
-	} catch (const CniError &e) {
-		throw undo(e);
+	/*
+	 * The record already holds the host ifindex, which the kernel keeps when
+	 * it is free in the target. Rewriting an unchanged record is not free
+	 * on ext4: replacing a file by rename forces its data out (auto_da_alloc).
+	 */
+	if (link.ifindex != a.inside_ifindex) {
+		a.inside_ifindex = link.ifindex;
+		try {
+			store.save(a);
+		} catch (const CniError &e) {
+			throw undo(e);
+		}
 	}
 	if (int r = inside.change_link(link, up); r < 0)
 		throw undo(CniError(internal, "failed to set " + env.ifname + " up in the container: " + failure_text(r, inside)));

@@ -40,6 +40,10 @@ int main(int argc, char **argv)
 		if (::access((lxcnet::cni::test::debian_cni_dir + "/" + plugin).c_str(), X_OK) != 0)
 			return cannot_run(lxcnet::cni::test::debian_cni_dir + "/" + plugin +
 					  " is missing (apt-get install containernetworking-plugins)");
+	/* The [runtime] cases drive lxcnet-cni through Podman, which runs containers with runc here. */
+	for (const char *tool : {"/usr/bin/podman", "/usr/sbin/runc"})
+		if (::access(tool, X_OK) != 0)
+			return cannot_run(std::string(tool) + " is missing (tools/install-deps.sh installs podman and runc)");
 	lxcnet::cni::test::StateDir state; /* this run's records only, removed at the end */
 	return Catch::Session().run(argc, argv);
 }
