@@ -86,7 +86,8 @@ private:
 	Found look_on_host(const Record &record);
 	const Namespace &find_namespace(const NsId &id);
 	/* Whether the container of record still runs in the namespace it was lent into; true for a namespace named by path. */
-	bool still_owned(const Record &record);
+	/* -errno in failed when LXC could not be asked (anything but "it does not run"): then the answer means nothing. */
+	bool still_owned(const Record &record, int &failed);
 	const std::vector<Link> &host_links();
 	void act(const std::string &key, RecordStore &store, const RecordStore::Entry &entry, const Found &found, Status &status);
 	void restore(RecordStore &store, const Record &record, const Link &home, Status &status);
@@ -101,7 +102,8 @@ private:
 	UniqueFd host_netns_;
 	std::optional<std::vector<Link>> host_links_; /* dumped once, again after anything changed the host's links */
 	std::map<std::tuple<dev_t, ino_t, uint64_t>, Namespace> namespaces_;
-	std::map<std::pair<std::string, std::string>, std::optional<NsId>> containers_; /* (name, lxcpath): its namespace now */
+	/* (name, lxcpath): 0 and its namespace now, -ESRCH if it does not run, or why LXC could not say. */
+	std::map<std::pair<std::string, std::string>, std::pair<int, NsId>> containers_;
 	std::vector<DeviceReport> results_;
 };
 
@@ -187,8 +189,9 @@ const Namespace &Recovery::find_namespace(const NsId &id)
 	return it->second;
 }
 
-bool Recovery::still_owned(const Record &record)
+bool Recovery::still_owned(const Record &record, int &failed)
 {
+	failed = 0;
 	/*
 	 * A namespace named by path belongs to whoever holds the path; a record of
 	 * the earlier format does not say which container; without a way to ask
@@ -197,12 +200,12 @@ bool Recovery::still_owned(const Record &record)
 	if (record.lxcpath.empty() || !container_netns_)
 		return true;
 	auto [it, fresh] = containers_.try_emplace({record.container, record.lxcpath});
-	if (fresh) {
-		NsId now;
-		if (container_netns_(record.container, record.lxcpath, now) == 0)
-			it->second = now;
-	}
-	return it->second && *it->second == record.netns;
+	if (fresh)
+		it->second.first = container_netns_(record.container, record.lxcpath, it->second.second);
+	const int asked = it->second.first;
+	if (asked < 0 && asked != -ESRCH)
+		failed = asked;
+	return asked == 0 && it->second.second == record.netns;
 }
 
 const std::vector<Link> &Recovery::host_links()
@@ -248,7 +251,16 @@ Found Recovery::locate(const Record &record)
 				found.why = found.link.name + " in " + ns.where + " is not the device that was lent: " + why;
 				return found;
 			}
-			found.state = still_owned(record) ? DeviceState::attached : DeviceState::orphaned;
+			int unasked = 0;
+			const bool owned = still_owned(record, unasked);
+			if (unasked < 0) {
+				/* Never pull a device out of a container that may still run in that namespace. */
+				found.error = -unasked;
+				found.why = "as " + found.link.name + " in " + ns.where + ", but LXC cannot say whether " + record.container +
+					    " still runs there: " + errno_text(-unasked) + "; left where it is";
+				return found;
+			}
+			found.state = owned ? DeviceState::attached : DeviceState::orphaned;
 			found.why = found.state == DeviceState::attached ? "in " + record.container + " as " + found.link.name
 									 : "as " + found.link.name + " in a namespace " + record.container +
 										   " no longer runs in, held at " + ns.where;
