@@ -85,8 +85,11 @@ private:
 	Found locate(const Record &record);
 	Found look_on_host(const Record &record);
 	const Namespace &find_namespace(const NsId &id);
-	/* Whether the container of record still runs in the namespace it was lent into; true for a namespace named by path. */
-	/* -errno in failed when LXC could not be asked (anything but "it does not run"): then the answer means nothing. */
+	/*
+	 * Whether the container of record still runs in the namespace it was lent
+	 * into; true for a namespace named by path. failed: -errno when LXC could
+	 * not be asked (anything but "it does not run"), and the answer means nothing.
+	 */
 	bool still_owned(const Record &record, int &failed);
 	const std::vector<Link> &host_links();
 	void act(const std::string &key, RecordStore &store, const RecordStore::Entry &entry, const Found &found, Status &status);
