@@ -73,8 +73,10 @@ void address_round_trip(const nlmsghdr *msg, int ifindex)
  * Two inputs libnl 3.7's route parser mishandles and the kernel never sends
  * (lxcnet reads routes only from the kernel), so they are left out here
  * rather than fuzzing libnl: a next hop of length 0 in RTA_MULTIPATH, which
- * its walk never steps past, allocating as it goes; and an RTA_VIA shorter
- * than its family field, whose address length it computes as negative.
+ * its walk never steps past, allocating as it goes; a last next hop whose
+ * padding runs past the attribute, after which its walk goes on; and an
+ * RTA_VIA shorter than its family field, whose address length it computes
+ * as negative.
  */
 bool via_too_short(const nlattr *via)
 {
@@ -98,6 +100,8 @@ bool kernel_could_send(const nlmsghdr *msg)
 			return false;
 		if (nh->rtnh_len > left)
 			break; /* libnl stops its walk here too */
+		if (static_cast<int>(RTNH_ALIGN(nh->rtnh_len)) > left)
+			return false; /* libnl's unsigned count of what is left wraps below zero, and its walk runs on past the attribute */
 		nlattr *ntb[RTA_MAX + 1];
 		auto *attrs = reinterpret_cast<nlattr *>(RTNH_DATA(const_cast<rtnexthop *>(nh)));
 		if (nla_parse(ntb, RTA_MAX, attrs, nh->rtnh_len - sizeof(*nh), nullptr) == 0 && via_too_short(ntb[RTA_VIA]))
