@@ -163,6 +163,9 @@ private:
 	/* Why the device inside is not the one the record lent, as an ESTALE failure's cause; "" if it is (identity.hpp). */
 	std::string forgery(const Operation &op, const RecordStore::Entry &entry, const Link &inside);
 	Lent lent_device(const Operation &op, const Record &record, Link &link);
+	/* detach_each()'s work on one record: report says what became of its device. */
+	void detach_recorded(const Operation &op, const RecordStore::Entry &entry, bool preserve, bool fallback_names,
+			     DeviceReport::Impl &report);
 
 	std::string label_;
 	std::string state_dir_;

@@ -188,62 +188,7 @@ std::vector<DeviceReport::Impl> Mover::detach_each(bool preserve, bool fallback_
 		report.inside_name = entry.record.inside_name;
 		report.host_name = entry.record.host.name;
 		report.record = store(op).path() + "/" + entry.file;
-		auto failed = [&](int errnum, const std::string &why) {
-			report.action = Action::failed;
-			report.error = errnum;
-			report.message = why;
-		};
-		Link link;
-		const Lent lent = lent_device(op, entry.record, link);
-		if (lent == Lent::gone) {
-			/* Deleted inside, or with its peer or lower device: nothing to return, nothing failed. */
-			(void)store(op).remove(entry.record);
-			report.state = DeviceState::gone;
-			report.action = Action::retired;
-			report.message = "no longer exists (deleted, or gone with its peer or lower device); its record is retired";
-			continue;
-		}
-		if (lent == Lent::home) {
-			report.state = DeviceState::home;
-			report.message = "already on the host as " + entry.record.host.name + "; its record is kept for recovery";
-			continue;
-		}
-		if (lent == Lent::elsewhere && retire_if_gone(op, entry.record)) {
-			report.state = DeviceState::gone;
-			report.action = Action::retired;
-			report.message = "lent into an earlier namespace of " + label_ + ", and gone with it; its record is retired";
-			continue;
-		}
-		if (lent == Lent::elsewhere) {
-			report.state = DeviceState::unknown;
-			report.message = "lent into an earlier namespace of " + label_ + "; its record is kept for recovery";
-			continue;
-		}
-		report.state = lent == Lent::stale ? DeviceState::mismatch : DeviceState::attached;
-		if (lent == Lent::stale) {
-			failed(ESTALE, "stale record " + entry.file + " removed: " + entry.record.host.name + " is no longer in the container");
-			(void)store(op).remove(entry.record);
-			continue;
-		}
-		report.inside_name = link.name;
-		if (const std::string why = forgery(op, entry, link); !why.empty()) {
-			report.state = DeviceState::mismatch;
-			failed(ESTALE, why);
-			continue;
-		}
-		try {
-			const Homecoming home = detach_link(op, link, &entry.record, {}, preserve, fallback_names);
-			const Returned &returned = home.returned;
-			report.host_name = returned.host_name;
-			report.fallback_name = returned.fallback_name;
-			report.action = Action::returned;
-			report.message = "returned to the host as " + returned.host_name +
-					 (returned.fallback_name ? " (" + entry.record.host.name + " was taken)" : "") +
-					 (home.loose.empty() ? "" : ", but " + home.loose);
-			report.lost_master = home.lost_master;
-		} catch (const Error &e) {
-			failed(e.code().value(), e.what());
-		}
+		detach_recorded(op, entry, preserve, fallback_names, report);
 	}
 	for (const auto &file : unreadable) {
 		DeviceReport::Impl &report = reports.emplace_back();
@@ -254,6 +199,60 @@ std::vector<DeviceReport::Impl> Mover::detach_each(bool preserve, bool fallback_
 		report.message = "unreadable record " + report.record + " left in place";
 	}
 	return reports;
+}
+
+void Mover::detach_recorded(const Operation &op, const RecordStore::Entry &entry, bool preserve, bool fallback_names,
+			    DeviceReport::Impl &report)
+{
+	auto settle = [&](DeviceState state, Action action, std::string message) {
+		report.state = state;
+		report.action = action;
+		report.message = std::move(message);
+	};
+	auto failed = [&](DeviceState state, int errnum, std::string why) {
+		settle(state, Action::failed, std::move(why));
+		report.error = errnum;
+	};
+	Link link;
+	switch (lent_device(op, entry.record, link)) {
+	case Lent::gone:
+		/* Deleted inside, or with its peer or lower device: nothing to return, nothing failed. */
+		(void)store(op).remove(entry.record);
+		return settle(DeviceState::gone, Action::retired,
+			      "no longer exists (deleted, or gone with its peer or lower device); its record is retired");
+	case Lent::home:
+		return settle(DeviceState::home, Action::none,
+			      "already on the host as " + entry.record.host.name + "; its record is kept for recovery");
+	case Lent::elsewhere:
+		if (retire_if_gone(op, entry.record))
+			return settle(DeviceState::gone, Action::retired,
+				      "lent into an earlier namespace of " + label_ + ", and gone with it; its record is retired");
+		return settle(DeviceState::unknown, Action::none,
+			      "lent into an earlier namespace of " + label_ + "; its record is kept for recovery");
+	case Lent::stale:
+		(void)store(op).remove(entry.record);
+		return failed(DeviceState::mismatch, ESTALE,
+			      "stale record " + entry.file + " removed: " + entry.record.host.name + " is no longer in the container");
+	case Lent::here:
+		break;
+	}
+	report.state = DeviceState::attached;
+	report.inside_name = link.name;
+	if (const std::string why = forgery(op, entry, link); !why.empty())
+		return failed(DeviceState::mismatch, ESTALE, why);
+	try {
+		const Homecoming home = detach_link(op, link, &entry.record, {}, preserve, fallback_names);
+		const Returned &returned = home.returned;
+		report.host_name = returned.host_name;
+		report.fallback_name = returned.fallback_name;
+		report.lost_master = home.lost_master;
+		settle(DeviceState::attached, Action::returned,
+		       "returned to the host as " + returned.host_name +
+			       (returned.fallback_name ? " (" + entry.record.host.name + " was taken)" : "") +
+			       (home.loose.empty() ? "" : ", but " + home.loose));
+	} catch (const Error &e) {
+		failed(DeviceState::attached, e.code().value(), e.what());
+	}
 }
 
 std::vector<Returned> Mover::detach_all(bool preserve, bool fallback_names)
