@@ -64,7 +64,8 @@ public:
 	/* For a caller that already holds the state directory's lock (recovery): every step uses it instead of taking its own. */
 	void share_lock(const HostLock &lock) noexcept { host_lock_ = &lock; }
 
-	void attach(const std::string &dev, const std::string &dst, bool preserve);
+	/* remember: keep a record even of a bare move, so that its detach can check the device and find its name (lxcnet-cni). */
+	void attach(const std::string &dev, const std::string &dst, bool preserve, bool remember = false);
 	DeviceReport::Impl detach(const std::string &dev, const std::string &dst, bool preserve);
 	/*
 	 * Every device of the container's records, each reported: returned,
@@ -127,8 +128,11 @@ private:
 	void check_running(const Operation &op) const;
 	void check_target_free(const Operation &op, const std::string &dst);
 	Record write_record(const Operation &op, const LinkState &before, const Identity &identity, const std::string &dst);
-	void move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record);
-	void settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record);
+	void move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record,
+		     bool preserve);
+	void configure_inside(const Operation &op, const Link &moved, const LinkState &before, const Record &record);
+	/* The record follows the device by the ifindex it has inside. */
+	void follow_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record);
 
 	/* Detach's steps (mover_detach.cpp). */
 	/* needs_record false: a bare detach to a named destination, which goes on without a store it cannot use. */

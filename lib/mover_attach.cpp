@@ -7,12 +7,13 @@
 
 namespace lxcnet::detail {
 
-void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve)
+void Mover::attach(const std::string &dev, const std::string &dst_in, bool preserve, bool remember)
 {
 	const Operation op{Operation::Kind::attach, dev, dst_in};
+	const bool keeps_record = preserve || remember;
 	/* The locks come first, so two callers never both pass the checks below. */
-	lock_host(op, preserve);
-	if (preserve)
+	lock_host(op, keeps_record);
+	if (keeps_record)
 		store(op);
 	check_running(op);
 
@@ -21,13 +22,13 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	const std::string dst = dst_in.empty() ? link.name : dst_in;
 	check_target_free(op, dst);
 	const LinkState before = snapshot(op, host_side(), link, preserve);
-	/* Only a preserving attach keeps a record: a bare one has nothing to bring back. */
+	/* Written before the move: if the caller dies half-way, a detach or recover still knows what to look for. */
 	std::optional<Record> record;
-	if (preserve)
+	if (keeps_record)
 		record = write_record(op, before, identity_on_host(link), dst);
 
-	move_in(op, link, dst, before, record ? &*record : nullptr);
-	if (!preserve && !init_exited())
+	move_in(op, link, dst, before, record ? &*record : nullptr, preserve);
+	if (!keeps_record && !init_exited())
 		return; /* a bare move needs nothing more of the device */
 
 	const Link moved = find_after_move(op, inside_side(), dst);
@@ -36,8 +37,10 @@ void Mover::attach(const std::string &dev, const std::string &dst_in, bool prese
 	if (init_exited())
 		roll_back(op, ESRCH, "the container stopped during the attach", inside_side(), moved, host_side(), before,
 			  record ? &*record : nullptr);
-	/* Only a preserving attach gets here with init alive, so there is a record. */
-	settle_inside(op, moved, before, *record);
+	/* With init alive, only an attach that keeps a record gets here. */
+	if (preserve)
+		configure_inside(op, moved, before, *record);
+	follow_inside(op, moved, before, *record);
 }
 
 void Mover::check_running(const Operation &op) const
@@ -68,20 +71,20 @@ Record Mover::write_record(const Operation &op, const LinkState &before, const I
 	return record;
 }
 
-void Mover::move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record)
+void Mover::move_in(const Operation &op, const Link &link, const std::string &dst, const LinkState &before, const Record *record,
+		    bool preserve)
 {
 	if (int r = move(host_side(), link, inside_side(), dst); r < 0) {
 		/* Read before the undo sends requests of its own. */
 		std::string cause = "move into the container" + detail_of(host_);
-		/* A record exists exactly when the attach preserves: then the device goes back configured. */
-		cause += undo_partial_move(inside_side(), host_side(), before, record != nullptr);
+		cause += undo_partial_move(inside_side(), host_side(), before, preserve);
 		if (record)
 			(void)store(op).remove(*record);
 		fail(op, -r, cause);
 	}
 }
 
-void Mover::settle_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record)
+void Mover::configure_inside(const Operation &op, const Link &moved, const LinkState &before, const Record &record)
 {
 	/* Its bridge or bond stays on the host: inside it is a device of its own, and the record remembers the master. */
 	const LinkState *want = &before;
@@ -95,6 +98,10 @@ void Mover::settle_inside(const Operation &op, const Link &moved, const LinkStat
 	if (int r = configure(inside_side(), moved, *want, step); r < 0)
 		roll_back(op, -r, step + " in the container" + detail_of(inside_), inside_side(), moved, host_side(), before,
 			  &record);
+}
+
+void Mover::follow_inside(const Operation &op, const Link &moved, const LinkState &before, Record &record)
+{
 	/* The kernel kept the ifindex only if it was free inside: the record follows the device by the one it has. */
 	const int fault = seam::record_update_fault();
 	if (record.inside_ifindex != before.ifindex || fault) {

@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "mover.hpp"
+#include "netns_mover.hpp"
 #include "names.hpp"
 #include "netns.hpp"
 #include "privilege.hpp"
@@ -14,6 +15,18 @@ namespace lxcnet {
 using detail::Mover;
 using detail::UniqueFd;
 
+namespace detail {
+
+Mover netns_mover(const std::string &path, const std::string &id, const Operation &op, const std::string &state_dir)
+{
+	UniqueFd netns;
+	if (int r = open_netns_path(path.c_str(), netns); r < 0)
+		throw Error(-r, op.device, path, op.text(path) + ": " + with_privilege_hint(-r, "open network namespace " + path));
+	return Mover(path, std::move(netns), state_dir, netns_key(id));
+}
+
+} /* namespace detail */
+
 struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 	std::string path;
 	std::string id;
@@ -21,10 +34,7 @@ struct __attribute__((visibility("hidden"))) NetworkNamespace::Impl {
 	/* Opened again on every call: a namespace file can be replaced, and a held fd would keep a dead one alive. */
 	Mover mover(const detail::Operation &op, const Options &options) const
 	{
-		UniqueFd netns;
-		if (int r = detail::open_netns_path(path.c_str(), netns); r < 0)
-			throw Error(-r, op.device, path, op.text(path) + ": " + detail::with_privilege_hint(-r, "open network namespace " + path));
-		return Mover(path, std::move(netns), options.state_dir, detail::netns_key(id));
+		return detail::netns_mover(path, id, op, options.state_dir);
 	}
 };
 

@@ -6,6 +6,9 @@
 #include <string_view>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -19,27 +22,6 @@ namespace {
 
 constexpr const char *default_state_dir = "/run/lxcnet";
 constexpr size_t max_record_size = 1 << 20;
-
-/*
- * A directory only we or root may change: anyone else could feed us records.
- * Root owns it on every call as root, which spares the geteuid() syscall.
- */
-int open_private_dir(int parent, const char *name, bool create, UniqueFd &out) noexcept
-{
-	if (create && ::mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOTDIR ? -ELOOP : -errno;
-	UniqueFd dir(fd);
-	struct stat st;
-	if (::fstat(dir.get(), &st) < 0)
-		return -errno;
-	if ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 022))
-		return -EPERM;
-	out = std::move(dir);
-	return 0;
-}
 
 /* A regular file of `size` bytes (from fstat): one read when it has not changed since, which under the lock it cannot. */
 int read_all(int fd, size_t size, std::string &out) noexcept
@@ -84,6 +66,23 @@ int write_all(int fd, const std::string &text) noexcept
 }
 
 } /* namespace */
+
+int open_private_dir(int parent, const char *name, bool create, UniqueFd &out) noexcept
+{
+	if (create && ::mkdirat(parent, name, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	int fd = ::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOTDIR ? -ELOOP : -errno;
+	UniqueFd dir(fd);
+	struct stat st;
+	if (::fstat(dir.get(), &st) < 0)
+		return -errno;
+	if ((st.st_uid != 0 && st.st_uid != ::geteuid()) || (st.st_mode & 022))
+		return -EPERM;
+	out = std::move(dir);
+	return 0;
+}
 
 std::string state_dir_path(const std::string &state_dir)
 {
@@ -277,6 +276,29 @@ int RecordStore::remove_file(const std::string &file) noexcept
 		return -errno;
 	removed_ = true;
 	return 0;
+}
+
+int record_keys(const HostLock &lock, std::vector<std::string> &out) noexcept
+{
+	try {
+		int fd = ::openat(lock.dir(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		std::unique_ptr<DIR, int (*)(DIR *)> dir(::fdopendir(fd), ::closedir);
+		if (!dir) {
+			int error = errno;
+			::close(fd);
+			return -error;
+		}
+		while (dirent *e = ::readdir(dir.get())) {
+			if (e->d_name[0] == '.' || std::strcmp(e->d_name, "cni") == 0 || e->d_type != DT_DIR)
+				continue;
+			out.emplace_back(e->d_name);
+		}
+		return 0;
+	} catch (const std::bad_alloc &) {
+		return -ENOMEM;
+	}
 }
 
 } /* namespace lxcnet::detail */

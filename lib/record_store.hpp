@@ -69,6 +69,15 @@ private:
 	bool removed_ = false; /* only then can the directory have become empty */
 };
 
+/*
+ * A directory only we or root may change: anyone else could feed us records.
+ * Root owns it on every call as root, which spares the geteuid() syscall.
+ */
+int open_private_dir(int parent, const char *name, bool create, UniqueFd &out) noexcept;
+
+/* The record directories in the locked state directory, one per container or named namespace; lxcnet-cni's "cni" is not one. */
+int record_keys(const HostLock &lock, std::vector<std::string> &out) noexcept;
+
 /* The state directory: state_dir, else $LXCNET_STATE_DIR, else /run/lxcnet. */
 std::string state_dir_path(const std::string &state_dir);
 

@@ -26,30 +26,6 @@ namespace {
 
 using Status = DeviceReport::Impl;
 
-/* The record directories in the state directory, one per container or named namespace; lxcnet-cni's "cni" is not one. */
-int record_keys(int state_dir, std::vector<std::string> &out) noexcept
-{
-	try {
-		int fd = ::openat(state_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		std::unique_ptr<DIR, int (*)(DIR *)> dir(::fdopendir(fd), ::closedir);
-		if (!dir) {
-			int error = errno;
-			::close(fd);
-			return -error;
-		}
-		while (dirent *e = ::readdir(dir.get())) {
-			if (e->d_name[0] == '.' || std::strcmp(e->d_name, "cni") == 0 || e->d_type != DT_DIR)
-				continue;
-			out.emplace_back(e->d_name);
-		}
-		return 0;
-	} catch (const std::bad_alloc &) {
-		return -ENOMEM;
-	}
-}
-
 std::string errno_text(int errnum)
 {
 	return std::strerror(errnum);
@@ -131,7 +107,7 @@ std::vector<DeviceReport> Recovery::run(const std::string &only_key)
 	std::vector<std::string> keys;
 	if (!only_key.empty())
 		keys.push_back(only_key);
-	else if (int r = record_keys(lock_.dir(), keys); r < 0)
+	else if (int r = record_keys(lock_, keys); r < 0)
 		throw Error(-r, "", "", what + ": list " + lock_.path() + ": " + errno_text(-r));
 	for (const auto &key : keys)
 		recover_key(key);
