@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "commands.hpp"
+#include "record_store.hpp"
 #include "configure.hpp"
 #include "error.hpp"
 #include "ipam.hpp"
@@ -27,14 +28,14 @@ void cmd_check(const Env &env, const NetConf &conf)
 
 	UniqueFd netns = open_target(env.netns);
 	/* Not in the Result, but ours: without it DEL could not bring the device home. */
-	AttachmentStore store;
-	const UniqueFd held = store.lock(env.container_id, env.ifname);
-	auto a = store.load(env.container_id, env.ifname);
-	if (!a)
-		throw CniError(internal, "lxcnet has no record of attachment " + attachment_id(env.container_id, env.ifname) +
-						 ": DEL would not know where " + env.ifname + " came from", store.path());
+	const std::string id = attachment_id(conf.name, env.container_id, env.ifname);
+	const UniqueFd held = lock_attachment(id);
+	const auto lent = load_attachment(id);
+	if (!lent)
+		throw CniError(internal, "lxcnet has no record of attachment " + id + ": DEL would not know where " + env.ifname +
+						 " came from", detail::state_dir_path({}));
 	NetlinkSocket inside = open_netlink(netns.get());
-	if (!is_recorded_netns(a->netns_id, netns_identity(netns.get(), inside)))
+	if (!(netns_identity(netns.get(), inside) == lent->netns))
 		throw CniError(internal, env.netns + " is not the network namespace " + env.ifname + " was added to");
 	verify(inside, prev, index);
 }

@@ -13,7 +13,7 @@ void cmd_status(const Env &env, const NetConf &conf)
 {
 	/* An ADD that cannot write its record must not move anything, so this is what readiness means here. */
 	try {
-		AttachmentStore store;
+		(void)lock_directory();
 	} catch (const CniError &e) {
 		throw CniError(not_available, std::string("lxcnet-cni cannot keep its records: ") + e.what());
 	}
@@ -27,24 +27,20 @@ void cmd_gc(const Env &env, const NetConf &conf)
 	std::string failures;
 	auto failed = [&](const std::string &what) { failures += (failures.empty() ? "" : "; ") + what; };
 
-	AttachmentStore store;
-	std::vector<std::string> unreadable;
-	for (const auto &a : store.all(unreadable)) {
-		/* Other networks' attachments share the directory; GC speaks for this one only. */
-		if (a.network != conf.name || valid.count({a.container_id, a.ifname}))
+	/* Other networks' attachments share the directory; GC speaks for this one only. */
+	for (const auto &attachment : attachments_of(conf.name)) {
+		if (valid.count(attachment))
 			continue;
+		const std::string id = attachment_id(conf.name, attachment.first, attachment.second);
 		try {
 			/* Read again under the attachment's lock: a DEL may have released it meanwhile. */
-			const UniqueFd held = store.lock(a.container_id, a.ifname);
-			if (auto now = store.load(a.container_id, a.ifname))
-				release(*now, now->netns, store);
+			const UniqueFd held = lock_attachment(id);
+			if (auto lent = load_attachment(id))
+				release(id, *lent, lent->container, conf.preserve);
 		} catch (const CniError &e) {
 			failed(e.what());
 		}
 	}
-	for (const auto &file : unreadable)
-		std::fprintf(stderr, "lxcnet-cni: GC: left unreadable record %s/%s alone\n", store.path().c_str(),
-			     detail::printable(file).c_str());
 
 	/* Spec: GC goes on after errors, and is always forwarded to the delegated plugin. */
 	if (!conf.ipam_type.empty()) {

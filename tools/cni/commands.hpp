@@ -44,11 +44,11 @@ lxcnet::Options library_options(bool preserve);
 CniError from_library(const lxcnet::Error &e, const std::string &more = {});
 
 /*
- * The end of an attachment, for DEL and GC: the device goes home under the
- * name it had (the record's), if the recorded namespace still holds it;
- * otherwise the library forgets its records. The attachment record is
- * removed only when nothing is left to do, so a failed release can be retried.
+ * The end of attachment id, for DEL and GC: the device lent goes home under
+ * the name it had, if the recorded namespace still holds it; otherwise the
+ * library's recovery finds it or retires its record. A record is kept
+ * wherever something is left to do, so a failed release can be retried.
  */
-void release(const Attachment &a, const std::string &netns_path, const AttachmentStore &store);
+void release(const std::string &id, const detail::Record &lent, const std::string &netns_path, bool preserve);
 
 } /* namespace lxcnet::cni */

@@ -216,8 +216,13 @@ TEST_CASE("without preserve the ifalias is the user's and the move is the kernel
 	CHECK(inside.addresses.empty());
 	CHECK(inside.routes.empty());
 	CHECK_FALSE(add.json.contains("ips"));
-	/* The record lives in the state directory, not on the device. */
-	CHECK(sb.state.files() == std::vector<std::string>{"cni/" + cid + ":eth0"});
+	/* The record lives in the state directory, not on the device: the library's, kept for a bare move too. */
+	const std::vector<std::string> files = sb.state.files();
+	REQUIRE(files.size() == 1);
+	CHECK(files[0].rfind("netns-lxk-test-net:" + cid + ":eth0/" + dev.name() + ".", 0) == 0);
+	/* So the administrator's tools see it, under the same state directory. */
+	const lxcnet::test::Result listed = lxcnet::test::run("LXCNET_STATE_DIR=" + sb.state.path() + " " + std::getenv("LXCNET_DEVICE") + " list --all");
+	CHECK(listed.out.find(dev.name()) != std::string::npos);
 
 	Call del = sb.plugin.call("DEL", cid, sb.target.path(), "eth0", conf);
 	INFO(del.show());
@@ -632,7 +637,10 @@ TEST_CASE("GC returns the devices of attachments that are no longer valid, in th
 	CHECK(device_facts(stale.name(), sb.host.inside()).exists);
 	CHECK(device_facts("net1", sb.target.inside()).exists);
 	CHECK(device_facts("net9", other_target.inside()).exists);
-	CHECK(sb.state.files() == std::vector<std::string>{"cni/lxk-keep:net1", "cni/lxk-other:net9"});
+	const std::vector<std::string> files = sb.state.files();
+	REQUIRE(files.size() == 2);
+	CHECK(files[0].rfind("netns-lxk-net-a:lxk-keep:net1/" + keep.name() + ".", 0) == 0);
+	CHECK(files[1].rfind("netns-lxk-net-b:lxk-other:net9/" + other.name() + ".", 0) == 0);
 
 	Call old = sb.plugin.exec({{"CNI_COMMAND", "GC"}, {"CNI_PATH", debian_cni_dir}}, config("1.0.0", "lxcnet-cni", json::object()).dump());
 	CHECK(old.json.value("code", 0) == 1);
