@@ -39,7 +39,7 @@ std::string attachment_id(const std::string &network, const std::string &contain
 	return network + ":" + container_id + ":" + ifname;
 }
 
-std::optional<detail::Record> load_attachment(const std::string &id)
+std::optional<detail::Record> load_attachment(const std::string &id, std::string *unreadable_path)
 {
 	const detail::HostLock lock = lock_state_dir();
 	detail::RecordStore store;
@@ -51,8 +51,13 @@ std::optional<detail::Record> load_attachment(const std::string &id)
 	std::vector<std::string> unreadable;
 	if (int r = store.load(records, unreadable); r < 0)
 		io_error("read " + store.path(), -r);
-	if (!unreadable.empty())
-		throw CniError(io_failure, "unreadable record " + detail::printable(store.path() + "/" + unreadable.front()) + " left in place");
+	if (!unreadable.empty()) {
+		const std::string path = store.path() + "/" + unreadable.front();
+		if (!unreadable_path)
+			throw CniError(io_failure, "unreadable record " + detail::printable(path) + " left in place");
+		*unreadable_path = path;
+		return std::nullopt;
+	}
 	if (records.size() > 1)
 		throw CniError(internal, "attachment " + id + " has " + std::to_string(records.size()) + " records in " + store.path() +
 						 ", where ADD keeps one");

@@ -25,8 +25,12 @@ using detail::UniqueFd;
 /* "<network>:<container id>:<ifname>": none of them has a ':' (CNI's names; the kernel refuses one in an interface name). */
 std::string attachment_id(const std::string &network, const std::string &container_id, const std::string &ifname);
 
-/* The record of attachment id, if there is one. Throws CniError, also for a record that cannot be read. */
-std::optional<detail::Record> load_attachment(const std::string &id);
+/*
+ * The record of attachment id, if there is one. Throws CniError, also for a
+ * record that cannot be read, unless unreadable is given: then its path goes
+ * there, and the result is empty.
+ */
+std::optional<detail::Record> load_attachment(const std::string &id, std::string *unreadable = nullptr);
 
 /* Every attachment of network that has a record, as (container id, ifname), for GC. Throws CniError. */
 std::vector<std::pair<std::string, std::string>> attachments_of(const std::string &network);

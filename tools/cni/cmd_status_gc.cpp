@@ -35,8 +35,11 @@ void cmd_gc(const Env &env, const NetConf &conf)
 		try {
 			/* Read again under the attachment's lock: a DEL may have released it meanwhile. */
 			const UniqueFd held = lock_attachment(id);
-			if (auto lent = load_attachment(id))
+			std::string unreadable;
+			if (auto lent = load_attachment(id, &unreadable))
 				release(id, *lent, lent->container, conf.preserve);
+			else if (!unreadable.empty())
+				std::fprintf(stderr, "lxcnet-cni: GC: left unreadable record %s alone\n", detail::printable(unreadable).c_str());
 		} catch (const CniError &e) {
 			failed(e.what());
 		}

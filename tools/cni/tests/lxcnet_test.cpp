@@ -652,6 +652,24 @@ TEST_CASE("GC returns the devices of attachments that are no longer valid, in th
 	CHECK(device_facts(other.name(), sb.host.inside()).exists);
 }
 
+TEST_CASE("GC leaves an unreadable record alone, says so, and succeeds; DEL of it fails", "[cni][gc]")
+{
+	Sandbox sb;
+	const std::string dir = sb.state.path() + "/netns-lxk-net-a:lxk-junk:net1";
+	sh("mkdir -m 0700 '" + dir + "' && echo garbage > '" + dir + "/lxkjunk.7'");
+	json gc = config("1.1.0", "lxcnet-cni", {{"name", "lxk-net-a"}});
+	gc["cni.dev/valid-attachments"] = json::array();
+	Call call = sb.plugin.exec({{"CNI_COMMAND", "GC"}, {"CNI_PATH", debian_cni_dir}}, gc.dump());
+	INFO(call.show());
+	CHECK(call.ok());
+	CHECK(call.err.find("left unreadable record " + dir + "/lxkjunk.7 alone") != std::string::npos);
+
+	Call del = sb.plugin.call("DEL", "lxk-junk", sb.target.path(), "net1", config("1.1.0", "lxcnet-cni", {{"device", "x"}, {"name", "lxk-net-a"}}));
+	INFO(del.show());
+	CHECK(del.json.value("code", 0) == 5);
+	CHECK(sb.state.files() == std::vector<std::string>{"netns-lxk-net-a:lxk-junk:net1/lxkjunk.7"});
+}
+
 TEST_CASE("DEL of a device moved home by hand gives it its name and configuration back, as recover does", "[cni][del]")
 {
 	Sandbox sb;
