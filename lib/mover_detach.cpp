@@ -236,7 +236,6 @@ void Mover::detach_recorded(const Operation &op, const RecordStore::Entry &entry
 	case Lent::here:
 		break;
 	}
-	report.state = DeviceState::attached;
 	report.inside_name = link.name;
 	if (const std::string why = forgery(op, entry, link); !why.empty())
 		return failed(DeviceState::mismatch, ESTALE, why);

@@ -22,19 +22,18 @@ namespace {
 /* The NLMSGERR_ATTR_MSG text that follows an error when NETLINK_EXT_ACK is on: libnl 3.7 reads none of it. */
 std::string extack_text(const nlmsgerr *err)
 {
-	auto *hdr = reinterpret_cast<const nlmsghdr *>(reinterpret_cast<const char *>(err) - NLMSG_HDRLEN);
+	auto *hdr = reinterpret_cast<nlmsghdr *>(const_cast<char *>(reinterpret_cast<const char *>(err)) - NLMSG_HDRLEN);
 	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
 		return {};
-	size_t offset = NLMSG_HDRLEN + sizeof(*err);
-	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
-		offset += NLMSG_ALIGN(err->msg.nlmsg_len - NLMSG_HDRLEN);
-	if (hdr->nlmsg_len <= offset)
-		return {};
-	auto *attrs = reinterpret_cast<nlattr *>(reinterpret_cast<char *>(const_cast<nlmsghdr *>(hdr)) + offset);
+	/* The attributes follow the error, and the request it quotes unless the kernel capped it to its header. */
+	int error_size = sizeof(*err);
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED)) {
+		if (err->msg.nlmsg_len < NLMSG_HDRLEN || err->msg.nlmsg_len > hdr->nlmsg_len)
+			return {};
+		error_size += static_cast<int>(NLMSG_ALIGN(err->msg.nlmsg_len - NLMSG_HDRLEN));
+	}
 	nlattr *tb[NLMSGERR_ATTR_MAX + 1];
-	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, static_cast<int>(hdr->nlmsg_len - offset), nullptr) < 0)
-		return {};
-	if (!tb[NLMSGERR_ATTR_MSG])
+	if (nlmsg_parse(hdr, error_size, tb, NLMSGERR_ATTR_MAX, nullptr) < 0 || !tb[NLMSGERR_ATTR_MSG])
 		return {};
 	const char *text = static_cast<const char *>(nla_data(tb[NLMSGERR_ATTR_MSG]));
 	return std::string(text, strnlen(text, nla_len(tb[NLMSGERR_ATTR_MSG])));
