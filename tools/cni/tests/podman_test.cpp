@@ -81,6 +81,28 @@ nlohmann::json plugin(const HostDevice &dev)
 	return {{"type", "lxcnet-cni"}, {"device", dev.name()}, {"preserve", true}};
 }
 
+/* A container left running (`run -d`) on the network: its id, once dev is inside as check_inside expects. */
+std::string run_detached(Podman &podman, const HostDevice &dev)
+{
+	Shell started = podman.run("run -d --network lxk-uplink " + Podman::image + " sleep 1000");
+	INFO(started.out);
+	REQUIRE(started.status == 0);
+	const std::string id = started.out.substr(0, started.out.find('\n'));
+	check_inside(podman.sh("exec " + id + " ip -br addr"), dev);
+	return id;
+}
+
+/* `podman rm` of a container whose device is home again: the device stays as it was, and no record is left. */
+void remove_container(Podman &podman, const std::string &id, const HostDevice &dev, const std::string &before,
+		      const StateDir &state)
+{
+	Shell rm = podman.run("rm " + id);
+	INFO(rm.out);
+	CHECK(rm.status == 0);
+	CHECK(device_state(dev.name()) == before);
+	CHECK(state.files().empty());
+}
+
 } /* namespace */
 
 TEST_CASE("Podman: run shows the device inside under its interface name with its addresses, and it comes home identical",
@@ -111,23 +133,15 @@ TEST_CASE("Podman: run -d, stop and rm hand the device in and back identical", "
 	const std::string before = device_state(dev.name());
 	podman.network("lxk-uplink", plugin(dev));
 
-	Shell started = podman.run("run -d --network lxk-uplink " + Podman::image + " sleep 1000");
-	INFO(started.out);
-	REQUIRE(started.status == 0);
-	const std::string id = started.out.substr(0, started.out.find('\n'));
+	const std::string id = run_detached(podman, dev);
 	CHECK_FALSE(device_facts(dev.name()).exists);
-	check_inside(podman.sh("exec " + id + " ip -br addr"), dev);
 
 	Shell stop = podman.run("stop -t 1 " + id);
 	INFO(stop.out);
 	CHECK(stop.status == 0);
 	REQUIRE(wait_home(dev.name(), state));
 	CHECK(device_state(dev.name()) == before);
-	Shell rm = podman.run("rm " + id);
-	INFO(rm.out);
-	CHECK(rm.status == 0);
-	CHECK(device_state(dev.name()) == before);
-	CHECK(state.files().empty());
+	remove_container(podman, id, dev, before, state);
 }
 
 TEST_CASE("Podman: after kill, Podman's cleanup process returns the device identical", "[cni][runtime][podman]")
@@ -138,11 +152,7 @@ TEST_CASE("Podman: after kill, Podman's cleanup process returns the device ident
 	const std::string before = device_state(dev.name());
 	podman.network("lxk-uplink", plugin(dev));
 
-	Shell started = podman.run("run -d --network lxk-uplink " + Podman::image + " sleep 1000");
-	INFO(started.out);
-	REQUIRE(started.status == 0);
-	const std::string id = started.out.substr(0, started.out.find('\n'));
-	check_inside(podman.sh("exec " + id + " ip -br addr"), dev);
+	const std::string id = run_detached(podman, dev);
 
 	/* Nothing but conmon's exit command (`podman container cleanup`, its own environment) runs DEL here. */
 	Shell kill = podman.run("kill " + id);
@@ -150,9 +160,5 @@ TEST_CASE("Podman: after kill, Podman's cleanup process returns the device ident
 	CHECK(kill.status == 0);
 	REQUIRE(wait_home(dev.name(), state));
 	CHECK(device_state(dev.name()) == before);
-	Shell rm = podman.run("rm " + id);
-	INFO(rm.out);
-	CHECK(rm.status == 0);
-	CHECK(device_state(dev.name()) == before);
-	CHECK(state.files().empty());
+	remove_container(podman, id, dev, before, state);
 }
